@@ -1,0 +1,110 @@
+package dev.claudemesh.conformance;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The verifier must catch wrong expectations, not only confirm right ones. */
+class FixtureVerifierTest {
+  @TempDir Path dir;
+
+  private VerifyReport verify() throws IOException {
+    FixtureVerifier verifier = new FixtureVerifier();
+    verifier.verify(dir, "");
+    return verifier.report();
+  }
+
+  private void write(String relative, String content) throws IOException {
+    Path file = dir.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.write(file, content.getBytes(UTF_8));
+  }
+
+  @Test
+  void jcsCasesPassAndFailOnTheExactBytes() throws IOException {
+    write("jcs/input/ok.json", "{ \"b\": 1, \"a\": 2 }");
+    write("jcs/output/ok.json", "{\"a\":2,\"b\":1}");
+    write("jcs/input/newline.json", "[1]");
+    write("jcs/output/newline.json", "[1]\n");
+    write("jcs/input/orphan.json", "[]");
+    VerifyReport report = verify();
+    assertEquals(1, report.passed("jcs"));
+    assertEquals(List.of(
+            "jcs/input/newline.json: differs at byte 3 (expected 4 bytes, got 3): expected ...\"[1]\\u{A}\" got ...\"[1]\"",
+            "jcs/input/orphan.json: no matching output/orphan.json"),
+        report.failures("jcs"));
+  }
+
+  @Test
+  void invalidDocumentsMustBeRejected() throws IOException {
+    write("jcs-invalid/dup.json", "{\"a\":1,\"a\":1}");
+    write("jcs-invalid/actually-valid.json", "{\"a\":1}");
+    VerifyReport report = verify();
+    assertEquals(1, report.passed("jcs-invalid"));
+    assertEquals(List.of("jcs-invalid/actually-valid.json: accepted, canonical form \"{\"a\":1}\""),
+        report.failures("jcs-invalid"));
+  }
+
+  @Test
+  void numberLinesIncludingHeaderNotesGzipAndRejections() throws IOException {
+    write("numbers/plain.csv", "ieee754_hex,expected,note\n0000000000000001,5e-324,min\n3ff0000000000000,1\n\n7ff0000000000000,\n3ff0000000000000,1.0\n0x4024000000000000,10\n");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve("numbers/packed.csv.gz")))) {
+      out.write("1,5e-324\n7ff8000000000000,NaN\n".getBytes(UTF_8));
+    }
+    write("numbers/ignored.txt", "x");
+    VerifyReport report = verify();
+    assertEquals(5, report.passed("numbers"));
+    assertEquals(List.of(
+            "numbers/packed.csv.gz:2: expected NaN, rejected: NaN is not a JSON number",
+            "numbers/plain.csv:6: expected 1.0, got 1"),
+        report.failures("numbers"));
+    assertTrue(report.notes().contains("skipped numbers/plain.csv:1: header line"));
+    assertTrue(report.notes().contains("skipped numbers/ignored.txt: not .csv or .csv.gz"));
+  }
+
+  @Test
+  void fingerprintVectorsAreCheckedAndBadOnesNamed() throws IOException {
+    String request = "{\"envelope_version\":\"1\",\"destination_kind\":\"topic\",\"destination_ref\":\"general\","
+        + "\"reply_to_id\":null,\"priority\":\"next\",\"meta\":null,\"body\":\"hi\"}";
+    String right = dev.claudemesh.core.fingerprint.RequestFingerprint.of(RequestJson.toRequest(
+        dev.claudemesh.core.jcs.Jcs.parse(request))).hex();
+    write("fingerprint/v.json", "{\"vectors\":["
+        + "{\"name\":\"right\",\"request\":" + request + ",\"fingerprint_hex\":\"" + right + "\"},"
+        + "{\"name\":\"wrong\",\"request\":" + request + ",\"fingerprint_hex\":\"" + "0".repeat(64) + "\"},"
+        + "{\"name\":\"typo\",\"request\":{\"destination_kind\":\"topic\",\"destinationRef\":\"x\",\"body\":\"\"},"
+        + "\"fingerprint_hex\":\"" + right + "\"}]}");
+    VerifyReport report = verify();
+    assertEquals(1, report.passed("fingerprint"));
+    assertEquals(List.of(
+            "fingerprint/v.json wrong: expected " + "0".repeat(64) + ", got " + right,
+            "fingerprint/v.json typo: unknown request field \"destinationRef\""),
+        report.failures("fingerprint"));
+  }
+
+  @Test
+  void unknownFoldersAreReportedAndSkipped() throws IOException {
+    write("jcs-invalid/x.json", "[");
+    write("surprise/a.json", "{}");
+    write("README.md", "docs");
+    VerifyReport report = verify();
+    assertEquals(List.of("skipped surprise: unknown fixture category"), report.notes());
+    assertEquals(0, report.failed());
+  }
+
+  @Test
+  void aDirectoryWithoutCasesFails() throws IOException {
+    write("other/a.json", "{}");
+    VerifyReport report = verify();
+    assertEquals(1, report.failed());
+    assertTrue(report.render().endsWith("0 passed, 1 failed\n"), report.render());
+  }
+}
