@@ -1,6 +1,7 @@
 package dev.claudemesh.conformance;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /** Describes byte strings in failure messages: where two differ, and a short escaped preview. */
@@ -32,7 +33,7 @@ final class Bytes {
       if (cp >= 0x20 && cp < 0x7F) {
         out.appendCodePoint(cp);
       } else {
-        out.append(String.format("\\u{%X}", cp));
+        out.append(String.format(Locale.ROOT, "\\u{%X}", cp));
       }
     });
     return out.append(bytes.length > PREVIEW ? "\"..." : "\"").toString();

@@ -3,6 +3,7 @@ package dev.claudemesh.conformance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Counts of passed and failed cases per category, with the failure and skip messages. */
@@ -71,7 +72,7 @@ final class VerifyReport {
       }
     }
     for (Map.Entry<String, int[]> entry : counts.entrySet()) {
-      out.append(String.format("%-40s %8d passed, %d failed%n",
+      out.append(String.format(Locale.ROOT, "%-40s %8d passed, %d failed%n",
           entry.getKey(), entry.getValue()[0], entry.getValue()[1]));
     }
     out.append(passed()).append(" passed, ").append(failed()).append(" failed\n");

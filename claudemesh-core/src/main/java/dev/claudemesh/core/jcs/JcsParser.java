@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -67,7 +68,7 @@ final class JcsParser {
       int at = in.position();
       StringBuilder hex = new StringBuilder();
       for (int i = at; i < Math.min(bytes.length, at + Math.max(1, result.length())); i++) {
-        hex.append(hex.length() == 0 ? "" : " ").append(String.format("0x%02X", bytes[i] & 0xFF));
+        hex.append(hex.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "0x%02X", bytes[i] & 0xFF));
       }
       throw JcsException.atByte("invalid UTF-8 (" + hex + ")", at);
     }
@@ -432,7 +433,7 @@ final class JcsParser {
   }
 
   private static String hexOf(char c) {
-    return String.format("%04X", (int) c);
+    return String.format(Locale.ROOT, "%04X", (int) c);
   }
 
   private static String abbreviate(String s) {

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -154,7 +155,7 @@ final class JcsWriter {
             continue;
           }
           throw new PathError(
-              "lone surrogate U+" + String.format("%04X", (int) c) + " at index " + i + " of a string");
+              "lone surrogate U+" + String.format(Locale.ROOT, "%04X", (int) c) + " at index " + i + " of a string");
         }
         continue;
       }

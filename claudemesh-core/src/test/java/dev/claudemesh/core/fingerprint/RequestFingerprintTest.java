@@ -88,7 +88,7 @@ class RequestFingerprintTest {
   @Test
   void roundTripsThroughHexAndBytes() {
     RequestFingerprint fingerprint = RequestFingerprint.of(dm().build());
-    assertEquals(fingerprint, RequestFingerprint.fromHex(fingerprint.hex().toUpperCase()));
+    assertEquals(fingerprint, RequestFingerprint.fromHex(fingerprint.hex().toUpperCase(java.util.Locale.ROOT)));
     assertEquals(fingerprint, RequestFingerprint.fromBytes(fingerprint.bytes()));
     assertTrue(fingerprint.matches(RequestFingerprint.fromHex(fingerprint.hex())));
     assertEquals("a request fingerprint is 64 hex characters, got 3",
