@@ -57,9 +57,8 @@ public final class EcmaNumber {
    * @throws JcsException if {@code value} is NaN or infinite, which JSON cannot represent
    */
   public static String format(double value) {
-    StringBuilder out = new StringBuilder(24);
-    appendTo(out, value);
-    return out.toString();
+    char[] buf = new char[MAX_CHARS];
+    return new String(buf, 0, write(buf, value));
   }
 
   /**
@@ -68,6 +67,15 @@ public final class EcmaNumber {
    * @throws JcsException if {@code value} is NaN or infinite; nothing is appended then
    */
   public static void appendTo(StringBuilder out, double value) {
+    char[] buf = new char[MAX_CHARS];
+    out.append(buf, 0, write(buf, value));
+  }
+
+  /** Longest output: "-" + 17 digits + "." + "e-324" is 25; "-0.00000" + 17 digits is 26. */
+  private static final int MAX_CHARS = 32;
+
+  /** Writes the form of {@code value} at the start of {@code buf}; returns its length. */
+  private static int write(char[] buf, double value) {
     long bits = Double.doubleToRawLongBits(value);
     int biasedExponent = (int) (bits >>> 52) & 0x7FF;
     if (biasedExponent == 0x7FF) {
@@ -75,31 +83,30 @@ public final class EcmaNumber {
           (bits & T_MASK) != 0 ? "NaN is not a JSON number" : "Infinity is not a JSON number");
     }
     if ((bits & MASK_63) == 0) {
-      out.append('0'); // both +0 and -0
-      return;
+      buf[0] = '0'; // both +0 and -0
+      return 1;
     }
+    int pos = 0;
     if (bits < 0) {
-      out.append('-');
+      buf[pos++] = '-';
     }
     long fraction = bits & T_MASK;
     if (biasedExponent == 0) {
-      shortest(out, Q_MIN, fraction); // subnormal: value = fraction * 2^-1074
-      return;
+      return shortest(buf, pos, Q_MIN, fraction); // subnormal: value = fraction * 2^-1074
     }
     long c = C_MIN | fraction;
     int mq = 1075 - biasedExponent; // value = c * 2^-mq
     if (0 < mq && mq < 53) {
       long integer = c >> mq;
       if (integer << mq == c) { // an integer below 2^53 is its own shortest decimal
-        appendDecimal(out, integer, 0);
-        return;
+        return layout(buf, pos, integer, 0);
       }
     }
-    shortest(out, -mq, c);
+    return shortest(buf, pos, -mq, c);
   }
 
-  /** Finds the shortest, closest decimal for the double c * 2^q and appends it. */
-  private static void shortest(StringBuilder out, int q, long c) {
+  /** Finds the shortest, closest decimal for the double c * 2^q and writes it at {@code pos}. */
+  private static int shortest(char[] buf, int pos, int q, long c) {
     long odd = c & 1; // an odd significand does not own its rounding-interval bounds
     long cb = c << 2;
     long cbr = cb + 2;
@@ -128,19 +135,17 @@ public final class EcmaNumber {
       boolean lowerIn = vbl + odd <= sp10 << 2;
       boolean upperIn = (tp10 << 2) + odd <= vbr;
       if (lowerIn != upperIn) {
-        appendDecimal(out, lowerIn ? sp10 : tp10, k);
-        return;
+        return layout(buf, pos, lowerIn ? sp10 : tp10, k);
       }
     }
     long t = s + 1;
     boolean lowerIn = vbl + odd <= s << 2;
     boolean upperIn = (t << 2) + odd <= vbr;
     if (lowerIn != upperIn) {
-      appendDecimal(out, lowerIn ? s : t, k);
-      return;
+      return layout(buf, pos, lowerIn ? s : t, k);
     }
     long cmp = vb - ((s + t) << 1); // both candidates qualify: take the closer, ties to even
-    appendDecimal(out, cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k);
+    return layout(buf, pos, cmp < 0 || (cmp == 0 && (s & 1) == 0) ? s : t, k);
   }
 
   /** floor(cp * g / 2^127), with the lowest bit set when the discarded part is non-zero. */
@@ -168,42 +173,91 @@ public final class EcmaNumber {
     return (int) ((e * 913_124_641_741L) >> 38);
   }
 
-  /**
-   * Appends {@code digits * 10^exponent} (digits > 0) in the layout of ECMAScript's Number::toString:
-   * plain up to 21 integer digits, "0.000ddd" down to 1e-6, exponent form otherwise.
-   */
+  /** Appends {@code digits * 10^exponent} (digits > 0) in ECMAScript layout; for tests. */
   static void appendDecimal(StringBuilder out, long digits, int exponent) {
+    char[] buf = new char[MAX_CHARS];
+    out.append(buf, 0, layout(buf, 0, digits, exponent));
+  }
+
+  /**
+   * Writes {@code digits * 10^exponent} (digits > 0) at {@code pos} in the layout of ECMAScript's
+   * Number::toString: plain up to 21 integer digits, "0.000ddd" down to 1e-6, exponent form
+   * otherwise. Returns the end position.
+   */
+  private static int layout(char[] buf, int pos, long digits, int exponent) {
     while (digits % 10 == 0) {
       digits /= 10;
       exponent++;
     }
-    char[] buf = new char[20];
-    int start = buf.length;
-    for (long rest = digits; rest != 0; rest /= 10) {
-      buf[--start] = (char) ('0' + (int) (rest % 10));
-    }
-    int length = buf.length - start;
+    int length = decimalLength(digits);
     int point = exponent + length; // ECMAScript's n: the decimal point sits after n digits
     if (length <= point && point <= 21) {
-      out.append(buf, start, length);
-      for (int i = length; i < point; i++) {
-        out.append('0');
+      writeDigits(buf, pos, digits, length);
+      int end = pos + point;
+      for (int i = pos + length; i < end; i++) {
+        buf[i] = '0';
       }
-    } else if (0 < point && point <= 21) {
-      out.append(buf, start, point).append('.').append(buf, start + point, length - point);
-    } else if (-6 < point && point <= 0) {
-      out.append("0.");
+      return end;
+    }
+    if (0 < point && point <= 21) {
+      writeDigits(buf, pos, digits / POW10[length - point], point);
+      buf[pos + point] = '.';
+      writeDigits(buf, pos + point + 1, digits % POW10[length - point], length - point);
+      return pos + length + 1;
+    }
+    if (-6 < point && point <= 0) {
+      buf[pos++] = '0';
+      buf[pos++] = '.';
       for (int i = point; i < 0; i++) {
-        out.append('0');
+        buf[pos++] = '0';
       }
-      out.append(buf, start, length);
+      writeDigits(buf, pos, digits, length);
+      return pos + length;
+    }
+    writeDigits(buf, pos + 1, digits, length); // leaves room for the point after the first digit
+    buf[pos] = buf[pos + 1];
+    if (length > 1) {
+      buf[pos + 1] = '.';
+      pos += length + 1;
     } else {
-      out.append(buf[start]);
-      if (length > 1) {
-        out.append('.').append(buf, start + 1, length - 1);
-      }
-      int e = point - 1;
-      out.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
+      pos += 1;
+    }
+    int e = point - 1;
+    buf[pos++] = 'e';
+    buf[pos++] = e < 0 ? '-' : '+';
+    int magnitude = Math.abs(e);
+    if (magnitude >= 100) {
+      buf[pos++] = (char) ('0' + magnitude / 100);
+    }
+    if (magnitude >= 10) {
+      buf[pos++] = (char) ('0' + magnitude / 10 % 10);
+    }
+    buf[pos++] = (char) ('0' + magnitude % 10);
+    return pos;
+  }
+
+  private static final long[] POW10 = new long[19];
+
+  static {
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) {
+      POW10[i] = POW10[i - 1] * 10;
+    }
+  }
+
+  private static int decimalLength(long digits) {
+    int length = 1;
+    while (length < POW10.length && digits >= POW10[length]) {
+      length++;
+    }
+    return length;
+  }
+
+  /** Writes exactly {@code count} decimal digits of {@code value} (zero-padded) at {@code pos}. */
+  private static void writeDigits(char[] buf, int pos, long value, int count) {
+    for (int i = pos + count - 1; i >= pos; i--) {
+      buf[i] = (char) ('0' + (int) (value % 10));
+      value /= 10;
     }
   }
 }

@@ -305,7 +305,6 @@ final class JcsParser {
       negative = true;
       pos++;
     }
-    int intStart = pos;
     if (pos < end && text.charAt(pos) == '0') {
       pos++;
       if (pos < end && isDigit(text.charAt(pos))) {
@@ -318,10 +317,7 @@ final class JcsParser {
     } else {
       throw fail("expected a digit after '-'", pos);
     }
-    int intDigits = pos - intStart;
-    boolean integral = true;
     if (pos < end && text.charAt(pos) == '.') {
-      integral = false;
       pos++;
       if (pos >= end || !isDigit(text.charAt(pos))) {
         throw fail("expected a digit after the decimal point", pos);
@@ -331,7 +327,6 @@ final class JcsParser {
       }
     }
     if (pos < end && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
-      integral = false;
       pos++;
       if (pos < end && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
         pos++;
@@ -349,12 +344,9 @@ final class JcsParser {
         throw fail("invalid number: unexpected " + describe(next), pos);
       }
     }
-    if (integral && intDigits <= 15) { // exact in a double: skip the general conversion
-      long magnitude = 0;
-      for (int i = intStart; i < pos; i++) {
-        magnitude = magnitude * 10 + (text.charAt(i) - '0');
-      }
-      return negative ? -(double) magnitude : (double) magnitude;
+    double fast = fastPath(start, negative);
+    if (!Double.isNaN(fast)) {
+      return fast;
     }
     double value = Double.parseDouble(text.substring(start, pos)); // correctly rounded
     if (Double.isInfinite(value)) {
@@ -362,6 +354,68 @@ final class JcsParser {
           "number " + abbreviate(text.substring(start, pos)) + " is out of range for a double", start);
     }
     return value;
+  }
+
+  private static final double[] EXACT_POW10 = {
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+  };
+
+  /**
+   * Converts the number just scanned (text from {@code start} to {@code pos}, grammar already
+   * checked) without the general algorithm when its digits fit in 53 bits and its power of ten is
+   * at most 22: both operands are then exact doubles, so one IEEE multiplication or division is
+   * correctly rounded (Clinger's fast path). Returns NaN when that does not apply.
+   */
+  private double fastPath(int start, boolean negative) {
+    long mantissa = 0;
+    int significant = 0;
+    int exponent = 0;
+    int i = negative ? start + 1 : start;
+    boolean fraction = false;
+    for (; i < pos; i++) {
+      char c = text.charAt(i);
+      if (c == '.') {
+        fraction = true;
+        continue;
+      }
+      if (c == 'e' || c == 'E') {
+        break;
+      }
+      if (mantissa != 0 || c != '0') {
+        if (++significant > 18) {
+          return Double.NaN;
+        }
+      }
+      mantissa = mantissa * 10 + (c - '0');
+      if (fraction) {
+        exponent--;
+      }
+    }
+    if (i < pos) { // exponent part
+      i++;
+      boolean negativeExponent = text.charAt(i) == '-';
+      if (text.charAt(i) == '+' || negativeExponent) {
+        i++;
+      }
+      if (pos - i > 4) {
+        return Double.NaN;
+      }
+      int e = 0;
+      for (; i < pos; i++) {
+        e = e * 10 + (text.charAt(i) - '0');
+      }
+      exponent += negativeExponent ? -e : e;
+    }
+    double value;
+    if (mantissa == 0) {
+      value = 0.0;
+    } else if (mantissa > (1L << 53) || exponent < -22 || exponent > 22) {
+      return Double.NaN;
+    } else {
+      value = exponent < 0 ? mantissa / EXACT_POW10[-exponent] : mantissa * EXACT_POW10[exponent];
+    }
+    return negative ? -value : value;
   }
 
   private @Nullable Object literal(String word, @Nullable Boolean value) {

@@ -117,6 +117,29 @@ class JcsTest {
   }
 
   @Test
+  void numbersParseExactlyAsTheCorrectlyRoundedConversion() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(2026);
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder number = new StringBuilder();
+      if (random.nextBoolean()) {
+        number.append('-');
+      }
+      String all = Long.toString(random.nextLong(1, Long.MAX_VALUE));
+      String digits = all.substring(0, random.nextInt(1, all.length() + 1));
+      int point = random.nextInt(0, digits.length() + 1);
+      number.append(point == 0 ? "0" : digits.substring(0, point));
+      if (point < digits.length()) {
+        number.append('.').append(digits.substring(point));
+      }
+      if (random.nextBoolean()) {
+        number.append(random.nextBoolean() ? 'e' : 'E').append(random.nextInt(-40, 40));
+      }
+      String text = number.toString();
+      assertEquals(Double.parseDouble(text), (Double) Jcs.parse(text), text);
+    }
+  }
+
+  @Test
   void keepsALegitimateReplacementCharacter() {
     assertEquals("\"\uFFFD\"", new String(Jcs.canonicalize("\"\uFFFD\"".getBytes(UTF_8)), UTF_8));
   }
