@@ -97,11 +97,8 @@ final class FixtureVerifier {
       report.fail(category, category + ": missing input/ folder");
       return;
     }
-    for (Path input : sortedChildren(inputs)) {
+    for (Path input : caseFiles(inputs)) {
       String name = input.getFileName().toString();
-      if (!Files.isRegularFile(input) || name.startsWith(".")) {
-        continue;
-      }
       String id = category + "/input/" + name;
       Path output = outputs.resolve(name);
       if (!Files.isRegularFile(output)) {
@@ -133,11 +130,8 @@ final class FixtureVerifier {
   }
 
   private void verifyInvalid(Path dir, String category) throws IOException {
-    for (Path file : sortedChildren(dir)) {
+    for (Path file : caseFiles(dir)) {
       String name = file.getFileName().toString();
-      if (!Files.isRegularFile(file) || name.startsWith(".") || isDocumentation(name)) {
-        continue;
-      }
       String id = category + "/" + name;
       try {
         byte[] accepted = Jcs.canonicalize(Files.readAllBytes(file));
@@ -151,11 +145,8 @@ final class FixtureVerifier {
   }
 
   private void verifyNumbers(Path dir, String category) throws IOException {
-    for (Path file : sortedChildren(dir)) {
+    for (Path file : caseFiles(dir)) {
       String name = file.getFileName().toString();
-      if (!Files.isRegularFile(file) || name.startsWith(".") || isDocumentation(name)) {
-        continue;
-      }
       if (!name.endsWith(".csv") && !name.endsWith(".csv.gz")) {
         report.note("skipped " + category + "/" + name + ": not .csv or .csv.gz");
         continue;
@@ -229,11 +220,8 @@ final class FixtureVerifier {
   }
 
   private void verifyFingerprints(Path dir, String category) throws IOException {
-    for (Path file : sortedChildren(dir)) {
+    for (Path file : caseFiles(dir)) {
       String name = file.getFileName().toString();
-      if (!Files.isRegularFile(file) || name.startsWith(".") || isDocumentation(name)) {
-        continue;
-      }
       if (!name.endsWith(".json")) {
         report.note("skipped " + category + "/" + name + ": not .json");
         continue;
@@ -288,6 +276,18 @@ final class FixtureVerifier {
   private static boolean isDocumentation(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return lower.startsWith("readme") || lower.startsWith("license") || lower.endsWith(".md");
+  }
+
+  /** Regular files of {@code dir} in name order, without hidden files and documentation. */
+  private static List<Path> caseFiles(Path dir) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (Path child : sortedChildren(dir)) {
+      String name = child.getFileName().toString();
+      if (Files.isRegularFile(child) && !name.startsWith(".") && !isDocumentation(name)) {
+        files.add(child);
+      }
+    }
+    return files;
   }
 
   private static List<Path> sortedChildren(Path dir) throws IOException {
