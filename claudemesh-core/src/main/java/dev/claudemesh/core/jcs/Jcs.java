@@ -21,13 +21,13 @@ public final class Jcs {
   /** Canonicalizes a UTF-8 JSON document; returns the canonical UTF-8 bytes. */
   public static byte[] canonicalize(byte[] utf8Json) {
     Objects.requireNonNull(utf8Json, "utf8Json == null");
-    return canonicalizeValue(parse(utf8Json)).getBytes(StandardCharsets.UTF_8);
+    return write(parse(utf8Json), utf8Json.length).getBytes(StandardCharsets.UTF_8);
   }
 
   /** Canonicalizes a JSON document given as text; returns the canonical text. */
   public static String canonicalize(String json) {
     Objects.requireNonNull(json, "json == null");
-    return canonicalizeValue(parse(json));
+    return write(parse(json), json.length());
   }
 
   /**
@@ -37,7 +37,11 @@ public final class Jcs {
    * would.
    */
   public static String canonicalizeValue(@Nullable Object value) {
-    StringBuilder out = new StringBuilder(64);
+    return write(value, 64);
+  }
+
+  private static String write(@Nullable Object value, int expectedLength) {
+    StringBuilder out = new StringBuilder(expectedLength + 16);
     new JcsWriter(out).writeRoot(value);
     return out.toString();
   }

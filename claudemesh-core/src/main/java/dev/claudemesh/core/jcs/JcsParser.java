@@ -143,7 +143,12 @@ final class JcsParser {
 
   private CanonicalObject sortedObject(List<Member> members) {
     Member[] sorted = members.toArray(new Member[0]);
-    Arrays.sort(sorted, (a, b) -> a.key.compareTo(b.key)); // UTF-16 code unit order, per RFC 8785
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i - 1].key.compareTo(sorted[i].key) >= 0) { // not already in canonical order
+        Arrays.sort(sorted, (a, b) -> a.key.compareTo(b.key)); // UTF-16 code units, per RFC 8785
+        break;
+      }
+    }
     String[] keys = new String[sorted.length];
     Object[] values = new Object[sorted.length];
     for (int i = 0; i < sorted.length; i++) {
