@@ -24,6 +24,9 @@ public final class EcmaNumber {
   private static final int K_MIN = flog10pow2(Q_MIN);
   private static final int K_MAX = flog10pow2(971); // exponent of Double.MAX_VALUE as c * 2^q
 
+  /** Longest output: "-" + 17 digits + "." + "e-324" is 25; "-0.00000" + 17 digits is 26. */
+  private static final int MAX_CHARS = 32;
+
   /**
    * g(k) for every decimal exponent k in [K_MIN, K_MAX]: with 10^-k = beta * 2^r and 2^125 <=
    * beta < 2^126, g = floor(beta) + 1, stored as its high and low 63 bits.
@@ -70,9 +73,6 @@ public final class EcmaNumber {
     char[] buf = new char[MAX_CHARS];
     out.append(buf, 0, write(buf, value));
   }
-
-  /** Longest output: "-" + 17 digits + "." + "e-324" is 25; "-0.00000" + 17 digits is 26. */
-  private static final int MAX_CHARS = 32;
 
   /** Writes the form of {@code value} at the start of {@code buf}; returns its length. */
   private static int write(char[] buf, double value) {
