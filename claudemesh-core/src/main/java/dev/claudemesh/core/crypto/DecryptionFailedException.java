@@ -9,7 +9,7 @@ import java.security.GeneralSecurityException;
 public final class DecryptionFailedException extends GeneralSecurityException {
   private static final long serialVersionUID = 1L;
 
-  DecryptionFailedException(String message) {
+  public DecryptionFailedException(String message) {
     super(message);
   }
 }
