@@ -30,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  *   <li>every line {@code <ieee754 bits hex>,<expected>} of {@code numbers/*.csv[.gz]} formats to
  *       the expected string (and that string reads back to itself), or is rejected when expected
  *       is empty;
- *   <li>every vector of {@code fingerprint/*.json} gives its {@code fingerprint_hex}.
+ *   <li>every vector of {@code fingerprint/*.json} gives its {@code fingerprint_hex};
+ *   <li>every vector of {@code crypto/*.json} holds under libsodium ({@link CryptoVectors}).
  * </ul>
  *
  * <p>Unknown folders and files are reported and skipped. A case that throws an unexpected
@@ -79,7 +80,7 @@ final class FixtureVerifier {
           verifyFingerprints(child, prefix + FINGERPRINT);
           break;
         case CRYPTO:
-          report.note("skipped " + prefix + name + ": crypto fixtures are not verified by this runner yet");
+          verifyCrypto(child, prefix + CRYPTO);
           break;
         default:
           report.note("skipped " + prefix + name + ": unknown fixture category");
@@ -216,6 +217,28 @@ final class FixtureVerifier {
       }
     } catch (RuntimeException e) {
       report.fail(category, id + ": crashed: " + e);
+    }
+  }
+
+  private void verifyCrypto(Path dir, String category) throws IOException {
+    CryptoVectors crypto = new CryptoVectors(report, category);
+    for (Path file : caseFiles(dir)) {
+      String name = file.getFileName().toString();
+      String fileId = category + "/" + name;
+      if (!name.endsWith(".json")) {
+        report.note("skipped " + fileId + ": not .json");
+        continue;
+      }
+      try {
+        Object document = Jcs.parse(Files.readAllBytes(file));
+        if (!(document instanceof Map)) {
+          report.fail(category, fileId + ": expected a JSON object of vector arrays");
+          continue;
+        }
+        crypto.verify(fileId, (Map<?, ?>) document);
+      } catch (JcsException e) {
+        report.fail(category, fileId + ": not valid JSON: " + e.getMessage());
+      }
     }
   }
 

@@ -24,7 +24,7 @@ class BundledFixturesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"jcs", "jcs-invalid", "numbers", "fingerprint"})
+  @ValueSource(strings = {"jcs", "jcs-invalid", "numbers", "fingerprint", "crypto"})
   void everyCaseOfTheCategoryPasses(String category) {
     List<String> failures = report.failures(category);
     assertEquals(List.of(), failures.subList(0, Math.min(failures.size(), 20)));
@@ -37,6 +37,7 @@ class BundledFixturesTest {
     assertTrue(report.passed("jcs-invalid") >= 30);
     assertTrue(report.passed("fingerprint") >= 60);
     assertTrue(report.passed("numbers") >= 110_000);
+    assertTrue(report.passed("crypto") >= 6 * 50, "at least 50 vectors per crypto array");
     assertEquals(0, report.failed());
   }
 }

@@ -91,6 +91,23 @@ class FixtureVerifierTest {
   }
 
   @Test
+  void cryptoVectorsAreCheckedBothWaysAndTamperingIsCaught() throws IOException {
+    dev.claudemesh.core.crypto.Ed25519SigningKey key =
+        dev.claudemesh.core.crypto.Ed25519SigningKey.fromSeed(new byte[32]);
+    String signature = key.signHex("hi");
+    String good = "{\"seed_hex\":\"" + "00".repeat(32) + "\",\"public_hex\":\"" + key.publicKey().hex()
+        + "\",\"message_utf8\":\"hi\",\"signature_hex\":\"" + signature + "\"}";
+    String flipped = (signature.charAt(0) == '0' ? "1" : "0") + signature.substring(1);
+    write("crypto/v.json", "{\"sign\":[" + good + "," + good.replace(signature, flipped) + "],\"future\":[]}");
+    VerifyReport report = verify();
+    assertEquals(1, report.passed("crypto"));
+    assertEquals(1, report.failures("crypto").size());
+    assertTrue(report.failures("crypto").get(0).startsWith("crypto/v.json sign[1]: signature_hex: expected " + flipped),
+        report.failures("crypto").get(0));
+    assertTrue(report.notes().contains("skipped crypto/v.json \"future\": unknown crypto array"));
+  }
+
+  @Test
   void unknownFoldersAreReportedAndSkipped() throws IOException {
     write("jcs-invalid/x.json", "[");
     write("surprise/a.json", "{}");
