@@ -1,5 +1,6 @@
 package dev.claudemesh.conformance;
 
+import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.RequestFingerprint;
 import dev.claudemesh.core.jcs.Jcs;
 import dev.claudemesh.core.jcs.JcsException;
@@ -98,7 +99,7 @@ public final class ConformanceCli implements Runnable {
     public Integer call() throws IOException {
       byte[] input = cli.in.readAllBytes();
       try {
-        cli.out.println(RequestFingerprint.of(RequestJson.toRequest(Jcs.parse(input))).hex());
+        cli.out.println(RequestFingerprint.of(FingerprintRequest.fromJson(Jcs.parse(input))).hex());
         return OK;
       } catch (JcsException e) {
         cli.err.println("invalid JSON: " + e.getMessage());

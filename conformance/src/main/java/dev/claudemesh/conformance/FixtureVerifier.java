@@ -1,5 +1,6 @@
 package dev.claudemesh.conformance;
 
+import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.RequestFingerprint;
 import dev.claudemesh.core.jcs.EcmaNumber;
 import dev.claudemesh.core.jcs.Jcs;
@@ -283,7 +284,7 @@ final class FixtureVerifier {
       if (!(expected instanceof String)) {
         throw new IllegalArgumentException("missing string field \"fingerprint_hex\"");
       }
-      String actual = RequestFingerprint.of(RequestJson.toRequest(map.get("request"))).hex();
+      String actual = RequestFingerprint.of(FingerprintRequest.fromJson(map.get("request"))).hex();
       if (actual.equalsIgnoreCase((String) expected)) {
         report.pass(category);
       } else {

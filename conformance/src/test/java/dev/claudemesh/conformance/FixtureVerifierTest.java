@@ -75,7 +75,7 @@ class FixtureVerifierTest {
   void fingerprintVectorsAreCheckedAndBadOnesNamed() throws IOException {
     String request = "{\"envelope_version\":\"1\",\"destination_kind\":\"topic\",\"destination_ref\":\"general\","
         + "\"reply_to_id\":null,\"priority\":\"next\",\"meta\":null,\"body\":\"hi\"}";
-    String right = dev.claudemesh.core.fingerprint.RequestFingerprint.of(RequestJson.toRequest(
+    String right = dev.claudemesh.core.fingerprint.RequestFingerprint.of(dev.claudemesh.core.fingerprint.FingerprintRequest.fromJson(
         dev.claudemesh.core.jcs.Jcs.parse(request))).hex();
     write("fingerprint/v.json", "{\"vectors\":["
         + "{\"name\":\"right\",\"request\":" + request + ",\"fingerprint_hex\":\"" + right + "\"},"

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,6 +35,79 @@ public final class FingerprintRequest {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  private static final Set<String> JSON_FIELDS = Set.of(
+      "envelope_version", "destination_kind", "destination_ref", "reply_to_id", "priority", "meta", "body");
+
+  /**
+   * Reads the JSON form (a parsed object, as {@link dev.claudemesh.core.jcs.Jcs#parse} returns):
+   * {@code {envelope_version, destination_kind, destination_ref, reply_to_id, priority, meta,
+   * body}}; {@code envelope_version} defaults to "1", {@code priority} to "next", {@code
+   * reply_to_id} and {@code meta} to null. Unknown fields are refused.
+   *
+   * @throws IllegalArgumentException naming the field that is missing, mistyped or unknown
+   */
+  public static FingerprintRequest fromJson(@Nullable Object json) {
+    if (!(json instanceof Map)) {
+      throw new IllegalArgumentException("a request must be a JSON object");
+    }
+    Map<?, ?> map = (Map<?, ?>) json;
+    for (Object key : map.keySet()) {
+      if (!JSON_FIELDS.contains(key)) {
+        throw new IllegalArgumentException("unknown request field \"" + key + "\"");
+      }
+    }
+    Builder builder = builder();
+    String version = optionalString(map, "envelope_version");
+    if (version != null) {
+      builder.envelopeVersion(version);
+    }
+    builder.destinationKind(DestinationKind.fromWire(requiredString(map, "destination_kind")));
+    builder.destinationRef(requiredString(map, "destination_ref"));
+    builder.replyToId(optionalString(map, "reply_to_id"));
+    String priority = optionalString(map, "priority");
+    if (priority != null) {
+      builder.priority(Priority.fromWire(priority));
+    }
+    Object meta = map.get("meta");
+    if (meta != null && !(meta instanceof Map)) {
+      throw new IllegalArgumentException("meta must be an object or null");
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, ?> metaMap = (Map<String, ?>) meta;
+    builder.meta(metaMap);
+    builder.body(requiredString(map, "body"));
+    return builder.build();
+  }
+
+  /** The JSON form read by {@link #fromJson}, with every field present (nulls included). */
+  public Map<String, @Nullable Object> toJson() {
+    Map<String, @Nullable Object> json = new LinkedHashMap<>();
+    json.put("envelope_version", envelopeVersion);
+    json.put("destination_kind", destinationKind.wireName());
+    json.put("destination_ref", destinationRef);
+    json.put("reply_to_id", replyToId);
+    json.put("priority", priority.wireName());
+    json.put("meta", meta);
+    json.put("body", body);
+    return json;
+  }
+
+  private static String requiredString(Map<?, ?> map, String field) {
+    String value = optionalString(map, field);
+    if (value == null) {
+      throw new IllegalArgumentException("missing required string field \"" + field + "\"");
+    }
+    return value;
+  }
+
+  private static @Nullable String optionalString(Map<?, ?> map, String field) {
+    Object value = map.get(field);
+    if (value != null && !(value instanceof String)) {
+      throw new IllegalArgumentException("field \"" + field + "\" must be a string");
+    }
+    return (String) value;
   }
 
   public String envelopeVersion() {
