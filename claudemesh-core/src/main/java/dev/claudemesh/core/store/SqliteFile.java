@@ -1,0 +1,277 @@
+package dev.claudemesh.core.store;
+
+import dev.claudemesh.core.internal.SecureFiles;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One SQLite database file: a single writer thread that batches concurrent write tasks into one
+ * {@code BEGIN IMMEDIATE} transaction (group commit: one fsync for the batch, each task its own
+ * savepoint and its own result, no result released before the commit is durable), and a small
+ * pool of read connections that see only committed data (WAL). Writers never contend, so {@code
+ * SQLITE_BUSY} cannot reach a caller.
+ */
+final class SqliteFile implements AutoCloseable {
+  /** Work done inside the writer's transaction. Exceptions roll back only this task. */
+  interface WriteTask<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Work done on a read connection. */
+  interface ReadTask<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  static final int MAX_BATCH = 256;
+  private static final int READERS = 4;
+
+  private final Path file;
+  private final String name;
+  private final Connection writer;
+  private final BlockingQueue<Connection> readers;
+  private final LinkedBlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final Thread writerThread;
+  private volatile boolean closed;
+  private volatile long commits;
+
+  private SqliteFile(Path file, String name, Connection writer, BlockingQueue<Connection> readers) {
+    this.file = file;
+    this.name = name;
+    this.writer = writer;
+    this.readers = readers;
+    this.writerThread = new Thread(this::runWriter, "claudemesh-" + name + "-writer");
+    this.writerThread.setDaemon(true);
+  }
+
+  /**
+   * Opens (creating with mode 0600 if missing) a database in WAL mode with {@code
+   * synchronous=FULL}. The schema is the caller's business.
+   */
+  static SqliteFile open(Path file, String name) throws IOException {
+    if (!Files.exists(file)) {
+      SecureFiles.writeAtomically(file, new byte[0], SecureFiles.FILE_0600); // SQLite takes an empty file as new
+    }
+    Connection writer = null;
+    BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    try {
+      writer = connect(file, false);
+      try (Statement s = writer.createStatement()) {
+        try (ResultSet rs = s.executeQuery("PRAGMA journal_mode=WAL")) {
+          if (!rs.next() || !"wal".equalsIgnoreCase(rs.getString(1))) {
+            throw new SQLException("could not switch " + file.getFileName() + " to WAL mode");
+          }
+        }
+      }
+      for (int i = 0; i < READERS; i++) {
+        readers.add(connect(file, true));
+      }
+    } catch (SQLException e) {
+      closeQuietly(writer);
+      readers.forEach(SqliteFile::closeQuietly);
+      throw new IOException(file.getFileName() + " cannot be opened as a SQLite database: " + e.getMessage(), e);
+    }
+    SqliteFile db = new SqliteFile(file, name, writer, readers);
+    db.writerThread.start();
+    return db;
+  }
+
+  private static Connection connect(Path file, boolean readOnly) throws SQLException {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA busy_timeout=30000");
+      s.execute("PRAGMA synchronous=FULL");
+      s.execute("PRAGMA foreign_keys=ON");
+      if (readOnly) {
+        s.execute("PRAGMA query_only=1");
+      }
+    }
+    return c;
+  }
+
+  Path file() {
+    return file;
+  }
+
+  /** Number of committed write transactions so far (for tests of group commit). */
+  long commits() {
+    return commits;
+  }
+
+  /**
+   * Runs {@code task} in the next group commit and returns its result once the transaction is
+   * durable.
+   *
+   * @throws IOException if the commit failed (the task's writes are not there) or the file is closed
+   */
+  <T> T write(WriteTask<T> task) throws IOException {
+    Pending<T> pending = new Pending<>(task);
+    if (closed) {
+      throw new IOException(name + " is closed");
+    }
+    queue.add(pending);
+    try {
+      return pending.future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for the " + name + " commit");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException) {
+        throw (IOException) cause;
+      }
+      if (cause instanceof SQLException) {
+        throw new IOException(name + ": " + cause.getMessage(), cause);
+      }
+      if (cause instanceof RuntimeException) {
+        throw (RuntimeException) cause;
+      }
+      if (cause instanceof Error) {
+        throw (Error) cause;
+      }
+      throw new IOException(cause);
+    }
+  }
+
+  /** Runs a read on a pooled connection. */
+  <T> T read(ReadTask<T> task) throws IOException {
+    if (closed) {
+      throw new IOException(name + " is closed");
+    }
+    Connection c;
+    try {
+      c = readers.take();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted waiting for a " + name + " reader");
+    }
+    try {
+      return task.run(c);
+    } catch (SQLException e) {
+      throw new IOException(name + ": " + e.getMessage(), e);
+    } finally {
+      readers.add(c);
+    }
+  }
+
+  private void runWriter() {
+    List<Pending<?>> batch = new ArrayList<>();
+    while (true) {
+      try {
+        batch.add(queue.take());
+      } catch (InterruptedException e) {
+        break;
+      }
+      queue.drainTo(batch, MAX_BATCH - 1);
+      boolean stop = batch.removeIf(p -> p.task == null);
+      if (!batch.isEmpty()) {
+        executeBatch(batch);
+      }
+      batch.clear();
+      if (stop) {
+        break;
+      }
+    }
+  }
+
+  private void executeBatch(List<Pending<?>> batch) {
+    try (Statement s = writer.createStatement()) {
+      s.execute("BEGIN IMMEDIATE");
+      for (Pending<?> pending : batch) {
+        s.execute("SAVEPOINT task");
+        try {
+          pending.runIn(writer);
+          s.execute("RELEASE task");
+        } catch (Throwable t) { // a task's own failure: undo only its writes
+          s.execute("ROLLBACK TO task");
+          s.execute("RELEASE task");
+          pending.failure = t;
+        }
+      }
+      s.execute("COMMIT");
+      commits++;
+    } catch (SQLException | RuntimeException e) {
+      try (Statement s = writer.createStatement()) {
+        s.execute("ROLLBACK");
+      } catch (SQLException ignored) {
+        // not in a transaction any more
+      }
+      IOException failure = new IOException(name + " commit failed: " + e.getMessage(), e);
+      for (Pending<?> pending : batch) {
+        pending.future.completeExceptionally(failure);
+      }
+      return;
+    }
+    for (Pending<?> pending : batch) {
+      pending.complete();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    queue.add(new Pending<>(null));
+    try {
+      writerThread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (Pending<?> left; (left = queue.poll()) != null; ) {
+      left.future.completeExceptionally(new IOException(name + " is closed"));
+    }
+    closeQuietly(writer);
+    for (Connection c; (c = readers.poll()) != null; ) {
+      closeQuietly(c);
+    }
+  }
+
+  private static void closeQuietly(@Nullable Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing
+      }
+    }
+  }
+
+  private static final class Pending<T> {
+    final @Nullable WriteTask<T> task;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    @Nullable T result;
+    @Nullable Throwable failure;
+
+    Pending(@Nullable WriteTask<T> task) {
+      this.task = task;
+    }
+
+    void runIn(Connection c) throws SQLException {
+      result = task.run(c);
+    }
+
+    void complete() {
+      if (failure != null) {
+        future.completeExceptionally(failure);
+      } else {
+        future.complete(result);
+      }
+    }
+  }
+}
