@@ -55,6 +55,13 @@ public final class Outbox implements AutoCloseable {
   private final Consumer<DiskPressure> pressureListener;
   private final AtomicLong duplicateAccepts = new AtomicLong();
   private volatile DiskPressure.Level lastLevel = DiskPressure.Level.NORMAL;
+  private final java.nio.file.@Nullable FileStore fileStore;
+  private volatile @Nullable DiskPressure cachedPressure;
+  private volatile long cachedPressureAtNanos;
+  private final AtomicLong bytesSinceMeasure = new AtomicLong();
+
+  /** How long a pressure measurement is reused by {@link #accept}: two stats and a statfs each. */
+  static final long PRESSURE_TTL_NANOS = 100_000_000L;
 
   private Outbox(SqliteFile db, Builder builder) {
     this.db = db;
@@ -62,6 +69,13 @@ public final class Outbox implements AutoCloseable {
     this.clock = builder.clock;
     this.maxBytes = builder.maxBytes;
     this.pressureListener = builder.pressureListener;
+    java.nio.file.FileStore store;
+    try {
+      store = Files.getFileStore(dir); // looked up once: on Linux it reads the mount table
+    } catch (IOException e) {
+      store = null;
+    }
+    this.fileStore = store;
   }
 
   public static Builder builder(Path dir) {
@@ -82,22 +96,23 @@ public final class Outbox implements AutoCloseable {
     ClientMessageIds.validate(clientMessageId, "client_message_id");
     RequestFingerprint fingerprint = RequestFingerprint.of(request);
     byte[] payload = Jcs.canonicalizeValue(request.toJson()).getBytes(StandardCharsets.UTF_8);
-    boolean refuseNew = pressure().level().compareTo(DiskPressure.Level.REFUSE_NEW) >= 0;
+    boolean refuseNew = recentPressure().level().compareTo(DiskPressure.Level.REFUSE_NEW) >= 0;
     AcceptResult result = db.write(c -> decide(c, clientMessageId, fingerprint, payload, request, refuseNew));
+    if (result.kind() == AcceptResult.Kind.QUEUED) {
+      bytesSinceMeasure.addAndGet(payload.length);
+    }
     if (result.kind() != AcceptResult.Kind.QUEUED && result.kind() != AcceptResult.Kind.INSUFFICIENT_STORAGE) {
       duplicateAccepts.incrementAndGet();
-    }
-    if (result.kind() == AcceptResult.Kind.QUEUED) {
-      pressure(); // refresh the level (and fire the listener) after growth
     }
     return result;
   }
 
   private AcceptResult decide(Connection c, String id, RequestFingerprint fingerprint, byte[] payload,
       FingerprintRequest request, boolean refuseNew) throws SQLException {
-    try (PreparedStatement select = c.prepareStatement(
-        "SELECT status, request_fingerprint, broker_message_id, history_id, last_error FROM outbox WHERE client_message_id = ?")) {
-      select.setString(1, id);
+    PreparedStatement select = db.cached(c,
+        "SELECT status, request_fingerprint, broker_message_id, history_id, last_error FROM outbox WHERE client_message_id = ?");
+    select.setString(1, id);
+    {
       try (ResultSet rs = select.executeQuery()) {
         if (rs.next()) {
           OutboxStatus status = OutboxStatus.fromWire(rs.getString(1));
@@ -110,9 +125,10 @@ public final class Outbox implements AutoCloseable {
       return new AcceptResult(AcceptResult.Kind.INSUFFICIENT_STORAGE, id, null, null, null, null);
     }
     long now = clock.millis();
-    try (PreparedStatement insert = c.prepareStatement("INSERT INTO outbox (id, client_message_id, request_fingerprint,"
+    PreparedStatement insert = db.cached(c, "INSERT INTO outbox (id, client_message_id, request_fingerprint,"
         + " payload, enqueued_at, attempts, next_attempt_at, status, destination_kind, destination_ref, priority,"
-        + " payload_bytes) VALUES (?, ?, ?, ?, ?, 0, ?, 'pending', ?, ?, ?, ?)")) {
+        + " payload_bytes) VALUES (?, ?, ?, ?, ?, 0, ?, 'pending', ?, ?, ?, ?)");
+    {
       insert.setString(1, ClientMessageIds.mint());
       insert.setString(2, id);
       insert.setBytes(3, fingerprint.bytes());
@@ -443,16 +459,34 @@ public final class Outbox implements AutoCloseable {
 
   // ---------------------------------------------------------------- disk pressure (SPEC §4.9)
 
+  /**
+   * The last measurement while it is under 100 ms old and less than 1 % of the budget has been
+   * accepted since, else a new one.
+   */
+  DiskPressure recentPressure() {
+    DiskPressure cached = cachedPressure;
+    if (cached != null && System.nanoTime() - cachedPressureAtNanos < PRESSURE_TTL_NANOS
+        && bytesSinceMeasure.get() < cached.budgetBytes() / 100) {
+      return cached;
+    }
+    return pressure();
+  }
+
   /** Measures now; notifies the listener when the level changed. */
   public DiskPressure pressure() {
     long used = size(db.file()) + size(db.file().resolveSibling(db.file().getFileName() + "-wal"));
-    long available;
-    try {
-      available = Files.getFileStore(dir).getUsableSpace();
-    } catch (IOException e) {
-      available = Long.MAX_VALUE / 2;
+    long available = Long.MAX_VALUE / 2;
+    if (fileStore != null) {
+      try {
+        available = fileStore.getUsableSpace();
+      } catch (IOException e) {
+        // keep the byte budget alone
+      }
     }
     DiskPressure pressure = new DiskPressure(used, Math.min(maxBytes, used + available));
+    bytesSinceMeasure.set(0);
+    cachedPressure = pressure;
+    cachedPressureAtNanos = System.nanoTime();
     DiskPressure.Level level = pressure.level();
     if (level != lastLevel) {
       lastLevel = level;

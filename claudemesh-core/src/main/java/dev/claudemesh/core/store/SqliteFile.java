@@ -48,6 +48,7 @@ final class SqliteFile implements AutoCloseable {
   private final Thread writerThread;
   private volatile boolean closed;
   private volatile long commits;
+  private final java.util.Map<String, java.sql.PreparedStatement> writerStatements = new java.util.HashMap<>();
 
   private SqliteFile(Path file, String name, Connection writer, BlockingQueue<Connection> readers) {
     this.file = file;
@@ -147,6 +148,23 @@ final class SqliteFile implements AutoCloseable {
     }
   }
 
+  /**
+   * A prepared statement kept open for the life of the writer connection, for hot write paths;
+   * on any other connection a fresh one. The caller must not close it.
+   */
+  java.sql.PreparedStatement cached(Connection c, String sql) throws SQLException {
+    if (c != writer) {
+      throw new IllegalStateException("cached statements are for tasks on the writer thread");
+    }
+    java.sql.PreparedStatement statement = writerStatements.get(sql);
+    if (statement == null) {
+      statement = c.prepareStatement(sql);
+      writerStatements.put(sql, statement);
+    }
+    statement.clearParameters();
+    return statement;
+  }
+
   /** Runs a read on a pooled connection. */
   <T> T read(ReadTask<T> task) throws IOException {
     if (closed) {
@@ -189,9 +207,21 @@ final class SqliteFile implements AutoCloseable {
   }
 
   private void executeBatch(List<Pending<?>> batch) {
+    boolean isolate = batch.size() > 1; // a lone task's failure rolls back the whole transaction
     try (Statement s = writer.createStatement()) {
       s.execute("BEGIN IMMEDIATE");
-      for (Pending<?> pending : batch) {
+      if (!isolate) {
+        Pending<?> only = batch.get(0);
+        try {
+          only.runIn(writer);
+        } catch (Throwable t) {
+          s.execute("ROLLBACK");
+          only.failure = t;
+          only.complete();
+          return;
+        }
+      }
+      for (Pending<?> pending : isolate ? batch : List.<Pending<?>>of()) {
         s.execute("SAVEPOINT task");
         try {
           pending.runIn(writer);
@@ -235,6 +265,13 @@ final class SqliteFile implements AutoCloseable {
     }
     for (Pending<?> left; (left = queue.poll()) != null; ) {
       left.future.completeExceptionally(new IOException(name + " is closed"));
+    }
+    for (java.sql.PreparedStatement statement : writerStatements.values()) {
+      try {
+        statement.close();
+      } catch (SQLException ignored) {
+        // closing
+      }
     }
     closeQuietly(writer);
     for (Connection c; (c = readers.poll()) != null; ) {

@@ -252,7 +252,7 @@ class OutboxTest {
       assertEquals("insufficient_storage", result.error().orElseThrow());
       assertTrue(outbox.find(result.clientMessageId()).isEmpty(), "a refused send writes nothing");
       assertEquals(AcceptResult.Kind.PENDING_MATCH, outbox.accept("early", topic("e")).kind());
-      assertTrue(levels.contains(DiskPressure.Level.HIGH), levels.toString());
+      assertTrue(levels.stream().anyMatch(l -> l.compareTo(DiskPressure.Level.HIGH) >= 0), levels.toString());
       assertTrue(last.get().percent() >= 95, last.get().toString());
     }
   }
