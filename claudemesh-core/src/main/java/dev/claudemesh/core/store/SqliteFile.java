@@ -125,6 +125,10 @@ final class SqliteFile implements AutoCloseable {
       throw new IOException(name + " is closed");
     }
     queue.add(pending);
+    return await(pending);
+  }
+
+  private <T> T await(Pending<T> pending) throws IOException {
     try {
       return pending.future.get();
     } catch (InterruptedException e) {
@@ -165,6 +169,20 @@ final class SqliteFile implements AutoCloseable {
     return statement;
   }
 
+  /**
+   * Runs {@code task} on the writer thread between transactions, for statements that cannot run
+   * inside one ({@code VACUUM}).
+   */
+  <T> T writeOutsideTransaction(WriteTask<T> task) throws IOException {
+    Pending<T> pending = new Pending<>(task);
+    pending.outside = true;
+    if (closed) {
+      throw new IOException(name + " is closed");
+    }
+    queue.add(pending);
+    return await(pending);
+  }
+
   /** Runs a read on a pooled connection. */
   <T> T read(ReadTask<T> task) throws IOException {
     if (closed) {
@@ -196,8 +214,21 @@ final class SqliteFile implements AutoCloseable {
       }
       queue.drainTo(batch, MAX_BATCH - 1);
       boolean stop = batch.removeIf(p -> p.task == null);
+      List<Pending<?>> outside = new ArrayList<>();
+      batch.removeIf(p -> p.outside && outside.add(p));
       if (!batch.isEmpty()) {
         executeBatch(batch);
+      }
+      if (!outside.isEmpty()) {
+        closeCachedStatements(); // statements left prepared would block VACUUM ("statements in progress")
+      }
+      for (Pending<?> pending : outside) {
+        try {
+          pending.runIn(writer);
+        } catch (Throwable t) {
+          pending.failure = t;
+        }
+        pending.complete();
       }
       batch.clear();
       if (stop) {
@@ -266,6 +297,14 @@ final class SqliteFile implements AutoCloseable {
     for (Pending<?> left; (left = queue.poll()) != null; ) {
       left.future.completeExceptionally(new IOException(name + " is closed"));
     }
+    closeCachedStatements();
+    closeQuietly(writer);
+    for (Connection c; (c = readers.poll()) != null; ) {
+      closeQuietly(c);
+    }
+  }
+
+  private void closeCachedStatements() {
     for (java.sql.PreparedStatement statement : writerStatements.values()) {
       try {
         statement.close();
@@ -273,10 +312,7 @@ final class SqliteFile implements AutoCloseable {
         // closing
       }
     }
-    closeQuietly(writer);
-    for (Connection c; (c = readers.poll()) != null; ) {
-      closeQuietly(c);
-    }
+    writerStatements.clear();
   }
 
   private static void closeQuietly(@Nullable Connection c) {
@@ -294,6 +330,7 @@ final class SqliteFile implements AutoCloseable {
     final CompletableFuture<T> future = new CompletableFuture<>();
     @Nullable T result;
     @Nullable Throwable failure;
+    boolean outside;
 
     Pending(@Nullable WriteTask<T> task) {
       this.task = task;

@@ -48,7 +48,8 @@ final class StoreSchema {
               + " UNIQUE(mesh, sender_member_id, client_message_id))",
           "CREATE INDEX inbox_received ON inbox(received_at, id)",
           "CREATE INDEX inbox_topic ON inbox(topic, received_at, id)",
-          "CREATE INDEX inbox_sender ON inbox(sender_pubkey, received_at, id)"));
+          "CREATE INDEX inbox_sender ON inbox(sender_pubkey, received_at, id)",
+          "CREATE TABLE inbox_maintenance (name TEXT PRIMARY KEY, last_run_at INTEGER NOT NULL)"));
 
   private StoreSchema() {}
 
