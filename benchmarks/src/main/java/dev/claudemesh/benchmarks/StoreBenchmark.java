@@ -3,6 +3,11 @@ package dev.claudemesh.benchmarks;
 import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.store.AcceptResult;
+import dev.claudemesh.core.store.Inbox;
+import dev.claudemesh.core.store.InboxMessage;
+import dev.claudemesh.core.store.InboxPage;
+import dev.claudemesh.core.store.InboxQuery;
+import java.time.Instant;
 import dev.claudemesh.core.store.Outbox;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +30,9 @@ import java.util.stream.Stream;
  * Outbox accept throughput and latency against a one-row-per-transaction baseline with the same
  * durability (WAL, synchronous=FULL, fsync per commit), on the local disk.
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar dev.claudemesh.benchmarks.StoreBenchmark [seconds-per-phase] [dir]</pre>
+ * <pre>java -cp benchmarks/target/benchmarks.jar dev.claudemesh.benchmarks.StoreBenchmark [seconds-per-phase] [dir] [inbox]</pre>
+ *
+ * <p>A third argument {@code inbox} runs only the inbox part.
  */
 public final class StoreBenchmark {
   private StoreBenchmark() {}
@@ -35,6 +42,12 @@ public final class StoreBenchmark {
     Path base = args.length > 1 ? Path.of(args[1]) : Files.createTempDirectory("claudemesh-store-bench");
     System.out.printf(Locale.ROOT, "store benchmark: %d s per phase, files under %s%n", seconds, base);
 
+    boolean inboxOnly = args.length > 2 && args[2].equals("inbox");
+    if (inboxOnly) {
+      inboxPaging(base.resolve("inbox"), 1_000_000);
+      deleteTree(base);
+      return;
+    }
     double baseline = baseline(base.resolve("baseline"), seconds);
     System.out.printf(Locale.ROOT, "%-44s %10.0f ops/s%n", "baseline: 1 row per transaction, 1 thread", baseline);
 
@@ -46,7 +59,61 @@ public final class StoreBenchmark {
           result.p50Ms, result.p99Ms));
       System.out.println(lines.get(lines.size() - 1));
     }
+    inboxPaging(base.resolve("inbox"), 1_000_000);
     deleteTree(base);
+  }
+
+  /** Fills an inbox to {@code rows} through the real insert path, then times page queries. */
+  private static void inboxPaging(Path dir, int rows) throws Exception {
+    Files.createDirectories(dir);
+    Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
+    try (Inbox inbox = Inbox.builder(dir).open()) {
+      AtomicLong next = new AtomicLong();
+      long fillStart = System.nanoTime();
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < 64; t++) {
+        Thread thread = new Thread(() -> {
+          try {
+            for (long n; (n = next.getAndIncrement()) < rows; ) {
+              inbox.insertIfNew(InboxMessage.builder().mesh("bench").senderMemberId("s" + (n % 50))
+                  .clientMessageId("m" + n).senderPubkey("pub" + (n % 50)).senderName("s" + (n % 50))
+                  .topic("t" + (n % 20)).body("message " + n).receivedAt(t0.plusMillis(n)).build());
+            }
+          } catch (IOException e) {
+            throw new RuntimeException(e);
+          }
+        });
+        threads.add(thread);
+        thread.start();
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
+      double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+      System.out.printf(Locale.ROOT, "%-44s %10.0f ops/s  (%d rows in %.1f s)%n",
+          "inbox insertIfNew, 64 concurrent callers", rows / fillSeconds, rows, fillSeconds);
+      for (String shape : new String[] {"newest", "topic", "from", "deep cursor"}) {
+        long[] samples = new long[2000];
+        String cursor = null;
+        for (int i = 0; i < samples.length; i++) {
+          InboxQuery query = InboxQuery.newest().limit(50);
+          if (shape.equals("topic")) {
+            query.topic("t" + (i % 20));
+          } else if (shape.equals("from")) {
+            query.from("pub" + (i % 50));
+          } else if (shape.equals("deep cursor")) {
+            query.cursor(cursor);
+          }
+          long start = System.nanoTime();
+          InboxPage page = inbox.query(query);
+          samples[i] = System.nanoTime() - start;
+          cursor = page.nextCursor().orElse(null);
+        }
+        Arrays.sort(samples);
+        System.out.printf(Locale.ROOT, "%-44s p50 %6.3f ms  p99 %6.3f ms  (50 rows/page, %d rows)%n",
+            "inbox page: " + shape, samples[1000] / 1e6, samples[1980] / 1e6, rows);
+      }
+    }
   }
 
   private static FingerprintRequest request(long n) {

@@ -31,26 +31,35 @@ import org.slf4j.LoggerFactory;
  * before any event or hook sees it. Keyset-paged newest first, pruned after the retention period
  * (hourly), vacuumed weekly. The inbox is a cache: a corrupt file is quarantined and replaced.
  *
- * <p>Thread-safe; writes are group-committed and durable when a method returns.
+ * <p>Thread-safe. Writes join a group commit on one writer thread and are durable when a method
+ * returns; reads use a pool of connections that see committed rows. {@link #close()} stops the
+ * maintenance thread and the writer.
  */
 public final class Inbox implements AutoCloseable {
   public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
   static final Duration PRUNE_EVERY = Duration.ofHours(1);
   static final Duration VACUUM_EVERY = Duration.ofDays(7);
+  static final Duration FIRST_MAINTENANCE_AFTER = Duration.ofMinutes(1);
   static final int PRUNE_BATCH = 10_000;
+  static final String MAINTENANCE_THREAD = "claudemesh-inbox-maintenance";
 
   private static final Logger log = LoggerFactory.getLogger(Inbox.class);
-  private static final DateTimeFormatter STAMP =
+  private static final DateTimeFormatter QUARANTINE_STAMP =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final String COLUMNS = "id, client_message_id, mesh, sender_member_id, broker_message_id, topic,"
       + " sender_pubkey, sender_name, body, meta, priority, received_at, reply_to_id";
+  private static final String INSERT = "INSERT INTO inbox (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+      + " ON CONFLICT(mesh, sender_member_id, client_message_id) DO NOTHING";
+  private static final int SQLITE_CORRUPT = 11;
+  private static final int SQLITE_NOTADB = 26;
 
   private final SqliteFile db;
   private final Clock clock;
   private final Duration retention;
   private final AtomicLong newCount = new AtomicLong();
   private final AtomicLong duplicateCount = new AtomicLong();
-  private @Nullable ScheduledExecutorService maintenance;
+  private volatile boolean closed;
+  private @Nullable ScheduledExecutorService maintenance; // guarded by this
 
   private Inbox(SqliteFile db, Builder builder) {
     this.db = db;
@@ -61,6 +70,8 @@ public final class Inbox implements AutoCloseable {
   public static Builder builder(Path dir) {
     return new Builder(dir);
   }
+
+  // ---------------------------------------------------------------- insert (SPEC §5)
 
   /** The result of {@link #insertIfNew}: whether a row was added, and the stored message. */
   public static final class InsertResult {
@@ -77,6 +88,7 @@ public final class Inbox implements AutoCloseable {
       return inserted;
     }
 
+    /** The stored row, with its id: the new one, or for a duplicate the first delivery. */
     public InboxMessage message() {
       return message;
     }
@@ -87,26 +99,19 @@ public final class Inbox implements AutoCloseable {
     }
   }
 
-  /** Inserts unless the same sender already delivered this id; durable on return. */
+  /**
+   * Stores {@code message} under a new ULID unless its sender already delivered the same id in
+   * the same mesh; a duplicate changes nothing (the first delivery wins). Returns once the row is
+   * durable, so the caller may then send {@code client_ack}.
+   *
+   * @throws IOException if the commit failed; then nothing was stored
+   */
   public InsertResult insertIfNew(InboxMessage message) throws IOException {
     Objects.requireNonNull(message, "message == null");
     String id = ClientMessageIds.mint();
     InsertResult result = db.write(c -> {
-      PreparedStatement insert = db.cached(c, "INSERT INTO inbox (" + COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(mesh, sender_member_id, client_message_id) DO NOTHING");
-      insert.setString(1, id);
-      insert.setString(2, message.clientMessageId());
-      insert.setString(3, message.mesh());
-      insert.setString(4, message.senderMemberId());
-      insert.setString(5, message.brokerMessageId().orElse(null));
-      insert.setString(6, message.topic().orElse(null));
-      insert.setString(7, message.senderPubkey());
-      insert.setString(8, message.senderName());
-      insert.setString(9, message.body().orElse(null));
-      insert.setString(10, message.meta().orElse(null));
-      insert.setString(11, message.priority().orElse(null));
-      insert.setLong(12, message.receivedAt().toEpochMilli());
-      insert.setString(13, message.replyToId().orElse(null));
+      PreparedStatement insert = db.cached(c, INSERT);
+      bind(insert, id, message);
       if (insert.executeUpdate() == 1) {
         return new InsertResult(true, message.withId(id));
       }
@@ -116,7 +121,9 @@ public final class Inbox implements AutoCloseable {
       select.setString(2, message.senderMemberId());
       select.setString(3, message.clientMessageId());
       try (ResultSet rs = select.executeQuery()) {
-        rs.next();
+        if (!rs.next()) {
+          throw new IllegalStateException("inbox insert of " + message + " conflicted, but no row holds its key");
+        }
         return new InsertResult(false, row(rs));
       }
     });
@@ -124,181 +131,34 @@ public final class Inbox implements AutoCloseable {
     return result;
   }
 
-  /** One page, newest first, using the (filter, received_at, id) indexes: O(limit) per page. */
-  public InboxPage query(InboxQuery query) throws IOException {
-    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM inbox");
-    List<Object> args = new ArrayList<>();
-    List<String> where = new ArrayList<>();
-    query.topic().ifPresent(t -> {
-      where.add("topic = ?");
-      args.add(t);
-    });
-    query.from().ifPresent(f -> {
-      where.add("sender_pubkey = ?");
-      args.add(f);
-    });
-    query.since().ifPresent(s -> {
-      where.add("received_at >= ?");
-      args.add(s.toEpochMilli());
-    });
-    query.cursor().ifPresent(c -> {
-      where.add("(received_at < ? OR (received_at = ? AND id < ?))");
-      args.add(c.receivedAt);
-      args.add(c.receivedAt);
-      args.add(c.id);
-    });
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(String.join(" AND ", where));
-    }
-    sql.append(" ORDER BY received_at DESC, id DESC LIMIT ?");
-    args.add(query.limit() + 1);
-    return db.read(c -> {
-      List<InboxMessage> messages = new ArrayList<>();
-      try (PreparedStatement select = c.prepareStatement(sql.toString())) {
-        for (int i = 0; i < args.size(); i++) {
-          select.setObject(i + 1, args.get(i));
-        }
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            messages.add(row(rs));
-          }
+  /** Many rows in one transaction, for tests that need a large inbox fast; returns how many were new. */
+  int insertBulk(List<InboxMessage> messages) throws IOException {
+    return db.write(c -> {
+      int inserted = 0;
+      try (PreparedStatement insert = c.prepareStatement(INSERT)) {
+        for (InboxMessage message : messages) {
+          bind(insert, ClientMessageIds.mint(), message);
+          inserted += insert.executeUpdate();
         }
       }
-      String next = null;
-      if (messages.size() > query.limit()) {
-        messages.remove(messages.size() - 1);
-        InboxMessage last = messages.get(messages.size() - 1);
-        next = new InboxQuery.Cursor(last.receivedAt().toEpochMilli(), last.id().orElseThrow()).encode();
-      }
-      return new InboxPage(messages, next);
+      return inserted;
     });
   }
 
-  /** The query plan SQLite picks for {@code query}, for tests that pin index use. */
-  String explain(InboxQuery query) throws IOException {
-    // Mirrors query(): the same WHERE and ORDER BY, prefixed with EXPLAIN QUERY PLAN.
-    StringBuilder sql = new StringBuilder("EXPLAIN QUERY PLAN SELECT " + COLUMNS + " FROM inbox");
-    List<String> where = new ArrayList<>();
-    query.topic().ifPresent(t -> where.add("topic = 'x'"));
-    query.from().ifPresent(f -> where.add("sender_pubkey = 'x'"));
-    query.since().ifPresent(s -> where.add("received_at >= 0"));
-    query.cursor().ifPresent(c -> where.add("(received_at < 1 OR (received_at = 1 AND id < 'x'))"));
-    if (!where.isEmpty()) {
-      sql.append(" WHERE ").append(String.join(" AND ", where));
-    }
-    sql.append(" ORDER BY received_at DESC, id DESC LIMIT 51");
-    return db.read(c -> {
-      StringBuilder plan = new StringBuilder();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
-        while (rs.next()) {
-          plan.append(rs.getString(4)).append('\n');
-        }
-      }
-      return plan.toString();
-    });
-  }
-
-  /** Deletes messages older than the retention period, in batches; returns how many. */
-  public int prune() throws IOException {
-    long cutoff = clock.millis() - retention.toMillis();
-    int total = 0;
-    while (true) {
-      int deleted = db.write(c -> {
-        try (PreparedStatement delete = c.prepareStatement("DELETE FROM inbox WHERE id IN"
-            + " (SELECT id FROM inbox WHERE received_at < ? ORDER BY received_at LIMIT ?)")) {
-          delete.setLong(1, cutoff);
-          delete.setInt(2, PRUNE_BATCH);
-          return delete.executeUpdate();
-        }
-      });
-      total += deleted;
-      if (deleted < PRUNE_BATCH) {
-        break;
-      }
-    }
-    recordRun("prune");
-    if (total > 0) {
-      log.info("inbox retention pruned {} message(s) older than {} days", total, retention.toDays());
-    }
-    return total;
-  }
-
-  /** Runs VACUUM now and records when. */
-  public void vacuum() throws IOException {
-    db.writeOutsideTransaction(c -> {
-      try (Statement s = c.createStatement()) {
-        s.execute("VACUUM");
-      }
-      return null;
-    });
-    recordRun("vacuum");
-    log.info("inbox vacuumed");
-  }
-
-  /** Whether the last VACUUM (kept in the file, so across restarts) is at least 7 days old. */
-  public boolean vacuumDue() throws IOException {
-    Instant last = lastRun("vacuum");
-    return last == null || !clock.instant().isBefore(last.plus(VACUUM_EVERY));
-  }
-
-  /** Prunes, and vacuums when due: what the hourly maintenance does. */
-  public void maintain() throws IOException {
-    prune();
-    if (vacuumDue()) {
-      vacuum();
-    }
-  }
-
-  /** Starts hourly maintenance on a named daemon thread; {@link #close()} stops it. */
-  public synchronized void startMaintenance() {
-    if (maintenance != null) {
-      return;
-    }
-    maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "claudemesh-inbox-maintenance");
-      t.setDaemon(true);
-      return t;
-    });
-    maintenance.scheduleWithFixedDelay(() -> {
-      try {
-        maintain();
-      } catch (IOException | RuntimeException e) {
-        log.warn("inbox maintenance failed: {}", e.toString());
-      }
-    }, 1, PRUNE_EVERY.toMinutes(), TimeUnit.MINUTES);
-  }
-
-  /** Rows added: {@code cm_daemon_recv_total}. */
-  public long newCount() {
-    return newCount.get();
-  }
-
-  /** Deliveries already stored: {@code cm_daemon_dedupe_total{direction="inbound"}}. */
-  public long duplicateCount() {
-    return duplicateCount.get();
-  }
-
-  private void recordRun(String name) throws IOException {
-    long now = clock.millis();
-    db.write(c -> {
-      try (PreparedStatement upsert = c.prepareStatement("INSERT INTO inbox_maintenance (name, last_run_at)"
-          + " VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET last_run_at = excluded.last_run_at")) {
-        upsert.setString(1, name);
-        upsert.setLong(2, now);
-        return upsert.executeUpdate();
-      }
-    });
-  }
-
-  private @Nullable Instant lastRun(String name) throws IOException {
-    return db.read(c -> {
-      try (PreparedStatement select = c.prepareStatement("SELECT last_run_at FROM inbox_maintenance WHERE name = ?")) {
-        select.setString(1, name);
-        try (ResultSet rs = select.executeQuery()) {
-          return rs.next() ? Instant.ofEpochMilli(rs.getLong(1)) : null;
-        }
-      }
-    });
+  private static void bind(PreparedStatement insert, String id, InboxMessage m) throws SQLException {
+    insert.setString(1, id);
+    insert.setString(2, m.clientMessageId());
+    insert.setString(3, m.mesh());
+    insert.setString(4, m.senderMemberId());
+    insert.setString(5, m.brokerMessageId().orElse(null));
+    insert.setString(6, m.topic().orElse(null));
+    insert.setString(7, m.senderPubkey());
+    insert.setString(8, m.senderName());
+    insert.setString(9, m.body().orElse(null));
+    insert.setString(10, m.meta().orElse(null));
+    insert.setString(11, m.priority().orElse(null));
+    insert.setLong(12, m.receivedAt().toEpochMilli());
+    insert.setString(13, m.replyToId().orElse(null));
   }
 
   private static InboxMessage row(ResultSet rs) throws SQLException {
@@ -309,44 +169,224 @@ public final class Inbox implements AutoCloseable {
         .build().withId(rs.getString(1));
   }
 
-  /** Writes many rows in one transaction: for benchmarks and tests that need a large inbox fast. */
-  int insertBulk(List<InboxMessage> messages) throws IOException {
-    return db.write(c -> {
-      int n = 0;
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO inbox (" + COLUMNS + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
-        for (InboxMessage m : messages) {
-          insert.setString(1, ClientMessageIds.mint());
-          insert.setString(2, m.clientMessageId());
-          insert.setString(3, m.mesh());
-          insert.setString(4, m.senderMemberId());
-          insert.setString(5, m.brokerMessageId().orElse(null));
-          insert.setString(6, m.topic().orElse(null));
-          insert.setString(7, m.senderPubkey());
-          insert.setString(8, m.senderName());
-          insert.setString(9, m.body().orElse(null));
-          insert.setString(10, m.meta().orElse(null));
-          insert.setString(11, m.priority().orElse(null));
-          insert.setLong(12, m.receivedAt().toEpochMilli());
-          insert.setString(13, m.replyToId().orElse(null));
-          n += insert.executeUpdate();
+  /** New rows stored since open: {@code cm_daemon_recv_total}. */
+  public long newCount() {
+    return newCount.get();
+  }
+
+  /** Deliveries that were already stored: {@code cm_daemon_dedupe_total{direction="inbound"}}. */
+  public long duplicateCount() {
+    return duplicateCount.get();
+  }
+
+  // ---------------------------------------------------------------- paging
+
+  /**
+   * One page, newest first by (received_at, id). Each filter has an index that also yields that
+   * order, and the cursor is a range bound on it, so a page reads about {@code limit} index
+   * entries however deep it is ({@code topic} and {@code from} together use the sender's index
+   * and filter the topic).
+   */
+  public InboxPage query(InboxQuery query) throws IOException {
+    PageSelect select = PageSelect.of(query);
+    int limit = query.limit();
+    return db.read(c -> {
+      List<InboxMessage> messages = new ArrayList<>();
+      try (PreparedStatement statement = select.prepare(c, "SELECT " + COLUMNS, null)) {
+        try (ResultSet rs = statement.executeQuery()) {
+          while (rs.next()) {
+            messages.add(row(rs));
+          }
         }
       }
-      return n;
+      String next = null;
+      if (messages.size() > limit) { // one row more than a page was read: there is a next page
+        messages.remove(messages.size() - 1);
+        InboxMessage last = messages.get(messages.size() - 1);
+        next = new InboxQuery.Cursor(last.receivedAt().toEpochMilli(), last.id().orElseThrow()).encode();
+      }
+      return new InboxPage(messages, next);
     });
+  }
+
+  /** {@code EXPLAIN QUERY PLAN} of the page query, one line per step, for tests that pin index use. */
+  String explain(InboxQuery query) throws IOException {
+    PageSelect select = PageSelect.of(query);
+    return db.read(c -> {
+      StringBuilder plan = new StringBuilder();
+      try (PreparedStatement statement = select.prepare(c, "EXPLAIN QUERY PLAN SELECT " + COLUMNS, null);
+          ResultSet rs = statement.executeQuery()) {
+        while (rs.next()) {
+          plan.append(rs.getString(4)).append('\n');
+        }
+      }
+      return plan.toString();
+    });
+  }
+
+  /** The page statement for a query: one builder for {@link #query} and {@link #explain}. */
+  static final class PageSelect {
+    private final List<String> conditions = new ArrayList<>();
+    private final List<Object> args = new ArrayList<>();
+    private final int limit;
+
+    private PageSelect(int limit) {
+      this.limit = limit;
+    }
+
+    static PageSelect of(InboxQuery query) {
+      PageSelect select = new PageSelect(query.limit());
+      query.topic().ifPresent(topic -> select.where("topic = ?", topic));
+      query.from().ifPresent(from -> select.where("sender_pubkey = ?", from));
+      query.since().ifPresent(since -> select.where("received_at >= ?", since.toEpochMilli()));
+      // a row value, not an OR of two comparisons, so SQLite seeks the index to the cursor
+      query.cursor().ifPresent(cursor -> select.where("(received_at, id) < (?, ?)", cursor.receivedAt, cursor.id));
+      return select;
+    }
+
+    private void where(String condition, Object... values) {
+      conditions.add(condition);
+      args.addAll(List.of(values));
+    }
+
+    /**
+     * {@code head FROM inbox WHERE ... ORDER BY received_at DESC, id DESC LIMIT limit+1} with the
+     * arguments bound; {@code extraCondition} (argument-free) is for tests that probe the scan.
+     */
+    PreparedStatement prepare(Connection c, String head, @Nullable String extraCondition) throws SQLException {
+      List<String> all = new ArrayList<>(conditions);
+      if (extraCondition != null) {
+        all.add(extraCondition);
+      }
+      String sql = head + " FROM inbox" + (all.isEmpty() ? "" : " WHERE " + String.join(" AND ", all))
+          + " ORDER BY received_at DESC, id DESC LIMIT " + (limit + 1);
+      PreparedStatement statement = c.prepareStatement(sql);
+      try {
+        for (int i = 0; i < args.size(); i++) {
+          statement.setObject(i + 1, args.get(i));
+        }
+      } catch (SQLException | RuntimeException e) {
+        statement.close();
+        throw e;
+      }
+      return statement;
+    }
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * Deletes messages received before now minus the retention period, {@value #PRUNE_BATCH} per
+   * transaction so inserts are never held up for long; returns how many.
+   */
+  public int prune() throws IOException {
+    long cutoff = clock.millis() - retention.toMillis();
+    int total = 0;
+    int deleted;
+    do {
+      deleted = db.write(c -> {
+        PreparedStatement delete = db.cached(c, "DELETE FROM inbox WHERE rowid IN"
+            + " (SELECT rowid FROM inbox WHERE received_at < ? LIMIT ?)");
+        delete.setLong(1, cutoff);
+        delete.setInt(2, PRUNE_BATCH);
+        return delete.executeUpdate();
+      });
+      total += deleted;
+    } while (deleted == PRUNE_BATCH);
+    if (total > 0) {
+      log.info("inbox retention: pruned {} message(s) received more than {} ago", total, retention);
+    }
+    return total;
+  }
+
+  /** Runs {@code VACUUM} (outside any transaction, on the writer thread) and records when, in the file. */
+  public void vacuum() throws IOException {
+    long started = System.nanoTime();
+    db.writeOutsideTransaction(c -> {
+      try (Statement s = c.createStatement()) {
+        s.execute("VACUUM");
+      }
+      return null;
+    });
+    long now = clock.millis();
+    db.write(c -> {
+      PreparedStatement upsert = db.cached(c, "INSERT INTO inbox_maintenance (name, last_run_at) VALUES ('vacuum', ?)"
+          + " ON CONFLICT(name) DO UPDATE SET last_run_at = excluded.last_run_at");
+      upsert.setLong(1, now);
+      return upsert.executeUpdate();
+    });
+    log.info("inbox vacuumed in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+  }
+
+  /** Whether there has been no VACUUM for at least 7 days (or ever); the time survives restarts. */
+  public boolean vacuumDue() throws IOException {
+    Long last = db.read(c -> {
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT last_run_at FROM inbox_maintenance WHERE name = 'vacuum'")) {
+        return rs.next() ? rs.getLong(1) : null;
+      }
+    });
+    return last == null || clock.millis() - last >= VACUUM_EVERY.toMillis();
+  }
+
+  /** One maintenance round: prune, then vacuum if due. */
+  public void maintain() throws IOException {
+    prune();
+    if (vacuumDue()) {
+      vacuum();
+    }
+  }
+
+  /**
+   * Runs {@link #maintain()} a minute from now and then hourly, on a daemon thread named {@value
+   * #MAINTENANCE_THREAD}, until {@link #close()}. A failed round is logged and retried next hour.
+   * Calling it again does nothing.
+   */
+  public void startMaintenance() {
+    startMaintenance(FIRST_MAINTENANCE_AFTER);
+  }
+
+  synchronized void startMaintenance(Duration firstAfter) {
+    if (closed) {
+      throw new IllegalStateException("inbox is closed");
+    }
+    if (maintenance != null) {
+      return;
+    }
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, MAINTENANCE_THREAD);
+      t.setDaemon(true);
+      return t;
+    });
+    executor.scheduleWithFixedDelay(this::maintainLogged, firstAfter.toMillis(), PRUNE_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+    maintenance = executor;
+  }
+
+  private void maintainLogged() {
+    try {
+      maintain();
+    } catch (IOException | RuntimeException e) {
+      if (!closed) { // an interrupted round during close is expected
+        log.warn("inbox maintenance failed, retrying in {}: {}", PRUNE_EVERY, e.toString());
+      }
+    }
   }
 
   @Override
   public void close() {
+    ScheduledExecutorService executor;
     synchronized (this) {
-      if (maintenance != null) {
-        maintenance.shutdownNow();
-        try {
-          maintenance.awaitTermination(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        maintenance = null;
+      closed = true;
+      executor = maintenance;
+      maintenance = null;
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
     db.close();
@@ -354,8 +394,10 @@ public final class Inbox implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Inbox{" + db.file() + "}";
+    return "Inbox{" + db.file() + ", retention=" + retention + "}";
   }
+
+  // ---------------------------------------------------------------- open
 
   /** Opens an {@link Inbox}; defaults: system UTC clock, 30-day retention. */
   public static final class Builder {
@@ -372,27 +414,47 @@ public final class Inbox implements AutoCloseable {
       return this;
     }
 
-    /** {@code [inbox] retention_days}. */
+    /** {@code [inbox] retention_days}; default 30 days. */
     public Builder retention(Duration retention) {
+      Objects.requireNonNull(retention, "retention == null");
       if (retention.isNegative() || retention.isZero()) {
-        throw new IllegalArgumentException("[inbox] retention_days must be positive, got " + retention.toDays());
+        throw new IllegalArgumentException("[inbox] retention_days must be positive, got " + retention);
       }
       this.retention = retention;
       return this;
     }
 
     /**
-     * Opens {@code inbox.db} (created 0600). A file that fails its integrity check, or is not a
-     * database, is moved to {@code inbox.db.corrupt-<ts>} (with its -wal and -shm) and a fresh
-     * inbox is started; a newer schema refuses to open.
+     * Opens {@code inbox.db} in the directory (created 0600) and migrates it forward. A file that
+     * is not a database or fails {@code PRAGMA integrity_check} is moved, with its -wal and -shm,
+     * to {@code inbox.db.corrupt-<UTC timestamp>} and a fresh inbox is started (SPEC §4.8).
+     *
+     * @throws StoreSchema.SchemaTooNewException if the directory or file is from a newer claudemesh
+     * @throws IOException if the file cannot be opened for any reason other than corruption
      */
     public Inbox open() throws IOException {
       StoreSchema.checkDirectory(dir.resolve("schema_version"));
       Path file = dir.resolve("inbox.db");
-      SqliteFile db = openChecked(file);
+      SqliteFile db;
+      String problem;
+      try {
+        db = SqliteFile.open(file, "inbox");
+        problem = Outbox.integrityCheck(db);
+        if (!"ok".equals(problem)) {
+          db.close();
+          db = null;
+        }
+      } catch (IOException e) {
+        if (!isCorruption(e)) {
+          throw e;
+        }
+        db = null;
+        problem = e.getMessage();
+      }
       if (db == null) {
         Path moved = quarantine(file);
-        log.error("inbox.db failed its integrity check; moved to {} and starting an empty inbox", moved.getFileName());
+        log.error("inbox.db is corrupt ({}); moved it to {} and started an empty inbox",
+            abbreviate(problem), moved.getFileName());
         db = SqliteFile.open(file, "inbox");
       }
       try {
@@ -405,34 +467,30 @@ public final class Inbox implements AutoCloseable {
       return new Inbox(db, this);
     }
 
-    private @Nullable SqliteFile openChecked(Path file) {
-      SqliteFile db;
-      try {
-        db = SqliteFile.open(file, "inbox");
-      } catch (IOException e) {
-        return null;
+    /** Not a database, or damaged: not a permission problem, a missing directory or a full disk. */
+    private static boolean isCorruption(Throwable e) {
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof SQLException) {
+          int code = ((SQLException) t).getErrorCode() & 0xff;
+          return code == SQLITE_CORRUPT || code == SQLITE_NOTADB;
+        }
       }
-      String integrity;
-      try {
-        integrity = Outbox.integrityCheck(db);
-      } catch (IOException e) {
-        integrity = e.getMessage();
-      }
-      if ("ok".equals(integrity)) {
-        return db;
-      }
-      db.close();
-      return null;
+      return false;
     }
 
+    private static String abbreviate(String text) {
+      return text.length() <= 200 ? text : text.substring(0, 200) + "...";
+    }
+
+    /** Moves the file and its -wal and -shm to {@code inbox.db.corrupt-<ts>[-n]} (+ suffixes). */
     private Path quarantine(Path file) throws IOException {
-      String stamp = STAMP.format(clock.instant());
-      Path target = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp);
+      String base = file.getFileName() + ".corrupt-" + QUARANTINE_STAMP.format(clock.instant());
+      Path target = file.resolveSibling(base);
       for (int n = 1; Files.exists(target); n++) {
-        target = file.resolveSibling(file.getFileName() + ".corrupt-" + stamp + "-" + n);
+        target = file.resolveSibling(base + "-" + n);
       }
       Files.move(file, target);
-      for (String suffix : new String[] {"-wal", "-shm"}) {
+      for (String suffix : List.of("-wal", "-shm")) {
         Path side = file.resolveSibling(file.getFileName() + suffix);
         if (Files.exists(side)) {
           Files.move(side, target.resolveSibling(target.getFileName() + suffix));

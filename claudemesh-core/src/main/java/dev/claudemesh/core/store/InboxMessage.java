@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One received message as the inbox stores it (SPEC §5). {@code toString()} shows neither body nor
- * meta. Build with {@link #builder()}; {@link #id()} is assigned by the inbox on insert.
+ * One received message as the inbox stores it (SPEC §5). Immutable; {@code toString()} shows
+ * neither body nor meta. The inbound side fills {@link #builder()} and passes the result to {@link
+ * Inbox#insertIfNew}; {@link #id()} is the ULID the inbox assigned, empty before that.
  */
 public final class InboxMessage {
   private final @Nullable String id;
@@ -24,8 +25,8 @@ public final class InboxMessage {
   private final Instant receivedAt;
   private final @Nullable String replyToId;
 
-  private InboxMessage(Builder b, @Nullable String id, String clientMessageId) {
-    this.id = id;
+  private InboxMessage(Builder b, String clientMessageId) {
+    this.id = null;
     this.clientMessageId = clientMessageId;
     this.mesh = b.mesh;
     this.senderMemberId = b.senderMemberId;
@@ -44,26 +45,25 @@ public final class InboxMessage {
     return new Builder();
   }
 
-  InboxMessage withId(String newId) {
-    Builder b = toBuilder();
-    return new InboxMessage(b, newId, clientMessageId);
+  /** This message as stored under the inbox row id {@code id}. */
+  InboxMessage withId(String id) {
+    return new InboxMessage(this, id);
   }
 
-  private Builder toBuilder() {
-    Builder b = new Builder();
-    b.clientMessageId = clientMessageId;
-    b.mesh = mesh;
-    b.senderMemberId = senderMemberId;
-    b.brokerMessageId = brokerMessageId;
-    b.topic = topic;
-    b.senderPubkey = senderPubkey;
-    b.senderName = senderName;
-    b.body = body;
-    b.meta = meta;
-    b.priority = priority;
-    b.receivedAt = receivedAt;
-    b.replyToId = replyToId;
-    return b;
+  private InboxMessage(InboxMessage m, String id) {
+    this.id = id;
+    this.clientMessageId = m.clientMessageId;
+    this.mesh = m.mesh;
+    this.senderMemberId = m.senderMemberId;
+    this.brokerMessageId = m.brokerMessageId;
+    this.topic = m.topic;
+    this.senderPubkey = m.senderPubkey;
+    this.senderName = m.senderName;
+    this.body = m.body;
+    this.meta = m.meta;
+    this.priority = m.priority;
+    this.receivedAt = m.receivedAt;
+    this.replyToId = m.replyToId;
   }
 
   /** The inbox row id (a ULID); empty before insert. */
@@ -124,8 +124,9 @@ public final class InboxMessage {
 
   @Override
   public String toString() {
-    return "InboxMessage{id=" + id + ", clientMessageId=" + clientMessageId + ", from=" + senderName
-        + (topic == null ? ", dm" : ", topic=" + topic) + ", body=" + (body == null ? 0 : body.length()) + " chars}";
+    return "InboxMessage{id=" + id + ", mesh=" + mesh + ", senderMemberId=" + senderMemberId
+        + ", clientMessageId=" + clientMessageId + (topic == null ? ", dm" : ", topic=" + topic)
+        + ", receivedAt=" + receivedAt + "}"; // never the body or meta
   }
 
   /** Fills an {@link InboxMessage}; mesh, sender member id, pubkey, name and received-at are required. */
@@ -206,8 +207,12 @@ public final class InboxMessage {
     }
 
     /**
-     * @throws IllegalStateException if a required field is missing, or there is neither a
-     *     client_message_id nor a broker_message_id to deduplicate on
+     * Builds the message; its dedupe id is the client_message_id, or for senders that send none
+     * (original claudemesh) the broker_message_id (SPEC §5).
+     *
+     * @throws IllegalStateException if mesh, sender member id, pubkey, name or received-at is unset
+     * @throws IllegalArgumentException if there is neither a client_message_id nor a
+     *     broker_message_id to deduplicate on
      */
     public InboxMessage build() {
       for (Object[] field : new Object[][] {{"mesh", mesh}, {"senderMemberId", senderMemberId},
@@ -218,9 +223,10 @@ public final class InboxMessage {
       }
       String dedupeId = clientMessageId != null && !clientMessageId.isEmpty() ? clientMessageId : brokerMessageId;
       if (dedupeId == null || dedupeId.isEmpty()) {
-        throw new IllegalStateException("a message needs a client_message_id or a broker_message_id");
+        throw new IllegalArgumentException("inbound message from " + senderMemberId + " in " + mesh
+            + " has neither a client_message_id nor a broker_message_id to deduplicate on");
       }
-      return new InboxMessage(this, null, dedupeId);
+      return new InboxMessage(this, dedupeId);
     }
   }
 }

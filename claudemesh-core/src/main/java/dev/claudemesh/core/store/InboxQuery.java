@@ -7,9 +7,12 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A page request for {@code GET /v1/inbox}: optional {@code since}, {@code topic}, {@code from}
- * (sender pubkey), {@code limit} (1–500, default 50) and the opaque {@code cursor} of the previous
- * page. Pages run newest first.
+ * A page request for {@code GET /v1/inbox}: optional {@code since} (received at or after),
+ * {@code topic}, {@code from} (sender pubkey), {@code limit} (clamped to 1–500, default 50) and
+ * the opaque {@code cursor} of the previous page. Pages run newest first, by (received_at, id).
+ *
+ * <p>A mutable request, filled by one thread and then passed to {@link Inbox#query}; to read the
+ * next page set {@link #cursor} to the previous page's {@link InboxPage#nextCursor()}.
  */
 public final class InboxQuery {
   public static final int DEFAULT_LIMIT = 50;
@@ -21,35 +24,41 @@ public final class InboxQuery {
   private int limit = DEFAULT_LIMIT;
   private @Nullable Cursor cursor;
 
+  private InboxQuery() {}
+
+  /** The first page of everything, 50 messages. */
   public static InboxQuery newest() {
     return new InboxQuery();
   }
 
+  /** Only messages received at or after {@code since}; null for no bound. */
   public InboxQuery since(@Nullable Instant since) {
     this.since = since;
     return this;
   }
 
+  /** Only messages on {@code topic}; null for all topics and DMs. */
   public InboxQuery topic(@Nullable String topic) {
     this.topic = topic;
     return this;
   }
 
+  /** Only messages from the member with this pubkey; null for every sender. */
   public InboxQuery from(@Nullable String senderPubkey) {
     this.from = senderPubkey;
     return this;
   }
 
-  /** Clamped to 1–500. */
+  /** Page size, clamped to 1–500. */
   public InboxQuery limit(int limit) {
     this.limit = Math.max(1, Math.min(MAX_LIMIT, limit));
     return this;
   }
 
   /**
-   * Continues after a previous page.
+   * Continues after the page that returned {@code cursor}; null or empty starts at the newest.
    *
-   * @throws IllegalArgumentException if the cursor was not made by this inbox
+   * @throws IllegalArgumentException if {@code cursor} is not one an inbox page returned
    */
   public InboxQuery cursor(@Nullable String cursor) {
     this.cursor = cursor == null || cursor.isEmpty() ? null : Cursor.decode(cursor);
@@ -76,8 +85,17 @@ public final class InboxQuery {
     return Optional.ofNullable(cursor);
   }
 
-  /** Position after the last row of a page: its received_at and id. */
+  @Override
+  public String toString() {
+    return "InboxQuery{since=" + since + ", topic=" + topic + ", from=" + from + ", limit=" + limit
+        + ", cursor=" + (cursor != null) + "}";
+  }
+
+  /** The position after the last row of a page: base64url of {@code v1:<received_at ms>:<id>}. */
   static final class Cursor {
+    static final String MALFORMED = "cursor is malformed; pass the nextCursor of the previous page unchanged";
+    private static final int MAX_ENCODED = 256;
+
     final long receivedAt;
     final String id;
 
@@ -92,16 +110,21 @@ public final class InboxQuery {
     }
 
     static Cursor decode(String text) {
-      try {
-        String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-        String[] parts = plain.split(":", 3);
-        if (parts.length != 3 || !parts[0].equals("v1") || parts[2].isEmpty()) {
-          throw new IllegalArgumentException("bad layout");
-        }
-        return new Cursor(Long.parseLong(parts[1]), parts[2]);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("cursor is not one this inbox returned", e);
+      if (text.length() > MAX_ENCODED) {
+        throw new IllegalArgumentException(MALFORMED);
       }
+      String[] parts;
+      long receivedAt;
+      try {
+        parts = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8).split(":", 3);
+        receivedAt = parts.length == 3 ? Long.parseLong(parts[1]) : -1;
+      } catch (IllegalArgumentException e) { // bad base64 or number
+        throw new IllegalArgumentException(MALFORMED, e);
+      }
+      if (parts.length != 3 || !parts[0].equals("v1") || receivedAt < 0 || parts[2].isEmpty()) {
+        throw new IllegalArgumentException(MALFORMED);
+      }
+      return new Cursor(receivedAt, parts[2]);
     }
   }
 }

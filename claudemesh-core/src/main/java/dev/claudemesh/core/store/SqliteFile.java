@@ -120,7 +120,7 @@ final class SqliteFile implements AutoCloseable {
    * @throws IOException if the commit failed (the task's writes are not there) or the file is closed
    */
   <T> T write(WriteTask<T> task) throws IOException {
-    Pending<T> pending = new Pending<>(task);
+    Pending<T> pending = new Pending<>(task, false);
     if (closed) {
       throw new IOException(name + " is closed");
     }
@@ -174,8 +174,7 @@ final class SqliteFile implements AutoCloseable {
    * inside one ({@code VACUUM}).
    */
   <T> T writeOutsideTransaction(WriteTask<T> task) throws IOException {
-    Pending<T> pending = new Pending<>(task);
-    pending.outside = true;
+    Pending<T> pending = new Pending<>(task, true);
     if (closed) {
       throw new IOException(name + " is closed");
     }
@@ -215,14 +214,19 @@ final class SqliteFile implements AutoCloseable {
       queue.drainTo(batch, MAX_BATCH - 1);
       boolean stop = batch.removeIf(p -> p.task == null);
       List<Pending<?>> outside = new ArrayList<>();
-      batch.removeIf(p -> p.outside && outside.add(p));
+      for (Pending<?> pending : batch) {
+        if (pending.outside) {
+          outside.add(pending);
+        }
+      }
+      batch.removeAll(outside);
       if (!batch.isEmpty()) {
         executeBatch(batch);
       }
       if (!outside.isEmpty()) {
         closeCachedStatements(); // statements left prepared would block VACUUM ("statements in progress")
       }
-      for (Pending<?> pending : outside) {
+      for (Pending<?> pending : outside) { // autocommit, after the batch's COMMIT
         try {
           pending.runIn(writer);
         } catch (Throwable t) {
@@ -288,7 +292,7 @@ final class SqliteFile implements AutoCloseable {
       return;
     }
     closed = true;
-    queue.add(new Pending<>(null));
+    queue.add(new Pending<>(null, false));
     try {
       writerThread.join(30_000);
     } catch (InterruptedException e) {
@@ -330,10 +334,11 @@ final class SqliteFile implements AutoCloseable {
     final CompletableFuture<T> future = new CompletableFuture<>();
     @Nullable T result;
     @Nullable Throwable failure;
-    boolean outside;
+    final boolean outside;
 
-    Pending(@Nullable WriteTask<T> task) {
+    Pending(@Nullable WriteTask<T> task, boolean outside) {
       this.task = task;
+      this.outside = outside;
     }
 
     void runIn(Connection c) throws SQLException {

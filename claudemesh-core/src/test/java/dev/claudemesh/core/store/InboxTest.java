@@ -1,6 +1,5 @@
 package dev.claudemesh.core.store;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,32 +7,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.claudemesh.core.CapturedLogs;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Random;
-import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Inserting: per-sender dedupe, the broker-id fallback, counters, and what toString shows. */
 class InboxTest {
-  private static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
+  static final Instant T0 = Instant.parse("2026-11-22T09:00:00Z");
 
   @TempDir Path dir;
 
+  /** A clock the test moves by hand. */
   static final class TestClock extends Clock {
-    Instant now = T0;
+    volatile Instant now = T0;
 
     @Override
     public ZoneId getZone() {
@@ -51,203 +48,126 @@ class InboxTest {
     }
   }
 
-  static InboxMessage.Builder message(String sender, String id, Instant at) {
-    return InboxMessage.builder().mesh("mesh-1").senderMemberId(sender).clientMessageId(id)
-        .senderPubkey(sender + "-pub").senderName(sender).body("body of " + id).receivedAt(at);
+  /** A topic-less (DM) message from member {@code sender}, whose pubkey is {@code sender-pub}. */
+  static InboxMessage.Builder message(String sender, String clientMessageId, Instant receivedAt) {
+    return InboxMessage.builder().mesh("mesh-1").senderMemberId(sender).clientMessageId(clientMessageId)
+        .senderPubkey(sender + "-pub").senderName(sender).body("body of " + clientMessageId).receivedAt(receivedAt);
   }
 
   @Test
-  void insertsOncePerSenderAndId() throws IOException {
+  void aRedeliveryFromTheSameSenderIsADuplicateAndTheFirstDeliveryWins() throws IOException {
     try (Inbox inbox = Inbox.builder(dir).open()) {
-      Inbox.InsertResult first = inbox.insertIfNew(message("alice", "m-1", T0).build());
+      Inbox.InsertResult first = inbox.insertIfNew(message("alice", "m-1", T0).topic("ops").meta("{\"k\":1}")
+          .priority("now").replyToId("r-0").brokerMessageId("b-1").build());
       assertTrue(first.inserted());
-      assertEquals(26, first.message().id().orElseThrow().length());
+      String id = first.message().id().orElseThrow();
+      assertEquals(26, id.length(), "a ULID");
+
       Inbox.InsertResult again = inbox.insertIfNew(message("alice", "m-1", T0.plusSeconds(5)).body("redelivered").build());
       assertFalse(again.inserted());
-      assertEquals(first.message().id(), again.message().id());
-      assertEquals("body of m-1", again.message().body().orElseThrow(), "the first delivery wins");
-      assertTrue(inbox.insertIfNew(message("bob", "m-1", T0).build()).inserted(), "ids are scoped to their sender");
-      assertEquals(2, inbox.newCount());
+      InboxMessage stored = again.message();
+      assertEquals(Optional.of(id), stored.id());
+      assertEquals(Optional.of("body of m-1"), stored.body());
+      assertEquals(T0, stored.receivedAt());
+      assertEquals(Optional.of("ops"), stored.topic());
+      assertEquals(Optional.of("{\"k\":1}"), stored.meta());
+      assertEquals(Optional.of("now"), stored.priority());
+      assertEquals(Optional.of("r-0"), stored.replyToId());
+      assertEquals(Optional.of("b-1"), stored.brokerMessageId());
+      assertEquals("alice-pub", stored.senderPubkey());
+      assertEquals(1, inbox.newCount());
       assertEquals(1, inbox.duplicateCount());
     }
   }
 
   @Test
-  void aMessageWithoutClientIdDedupesOnTheBrokerId() throws IOException {
+  void idsAreScopedToTheSenderAndTheMesh() throws IOException {
     try (Inbox inbox = Inbox.builder(dir).open()) {
-      InboxMessage legacy = message("carol", null, T0).clientMessageId(null).brokerMessageId("b-9").build();
+      assertTrue(inbox.insertIfNew(message("alice", "same-id", T0).build()).inserted());
+      assertTrue(inbox.insertIfNew(message("bob", "same-id", T0).build()).inserted(),
+          "bob cannot collide with, or pre-claim, alice's id");
+      assertTrue(inbox.insertIfNew(message("alice", "same-id", T0).mesh("mesh-2").build()).inserted());
+      assertFalse(inbox.insertIfNew(message("bob", "same-id", T0).build()).inserted());
+      assertEquals(3, inbox.query(InboxQuery.newest()).messages().size());
+      assertEquals(3, inbox.newCount());
+      assertEquals(1, inbox.duplicateCount());
+    }
+  }
+
+  @Test
+  void aMessageWithoutAClientIdDedupesOnItsBrokerId() throws IOException {
+    try (Inbox inbox = Inbox.builder(dir).open()) {
+      InboxMessage legacy = message("carol", "ignored", T0).clientMessageId(null).brokerMessageId("b-9").build();
       assertEquals("b-9", legacy.clientMessageId());
       assertTrue(inbox.insertIfNew(legacy).inserted());
-      assertFalse(inbox.insertIfNew(legacy).inserted());
+      assertFalse(inbox.insertIfNew(message("carol", "", T0).brokerMessageId("b-9").build()).inserted(),
+          "an empty client_message_id counts as absent");
+      assertTrue(inbox.insertIfNew(message("carol", "b-10", T0).brokerMessageId("b-9").build()).inserted(),
+          "a present client_message_id is the key, not the broker id");
     }
-    assertEquals("a message needs a client_message_id or a broker_message_id",
-        assertThrows(IllegalStateException.class, () -> message("x", null, T0).build()).getMessage());
   }
 
   @Test
-  void pagesMatchABruteForceScanForEveryFilter() throws IOException {
-    Random random = new Random(7);
-    List<InboxMessage> all = new ArrayList<>();
+  void aMessageWithNeitherIdIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> message("dave", "x", T0).clientMessageId(null).build());
+    assertEquals("inbound message from dave in mesh-1 has neither a client_message_id nor a broker_message_id"
+        + " to deduplicate on", e.getMessage());
+    assertEquals("senderPubkey is required", assertThrows(IllegalStateException.class,
+        () -> InboxMessage.builder().mesh("m").senderMemberId("s").clientMessageId("c").senderName("n")
+            .receivedAt(T0).build()).getMessage());
+    assertEquals("mesh == null", assertThrows(NullPointerException.class,
+        () -> InboxMessage.builder().mesh(null)).getMessage());
+  }
+
+  @Test
+  void concurrentDeliveriesOfOneMessageStoreOneRow() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
     try (Inbox inbox = Inbox.builder(dir).open()) {
-      for (int i = 0; i < 1000; i++) {
-        String sender = "s" + random.nextInt(4);
-        InboxMessage m = message(sender, "id-" + i, T0.plusSeconds(random.nextInt(300)))
-            .topic(random.nextInt(3) == 0 ? null : "t" + random.nextInt(3)).build();
-        all.add(inbox.insertIfNew(m).message());
+      List<Future<Inbox.InsertResult>> results = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        String id = "m-" + (i % 8);
+        results.add(pool.submit(() -> inbox.insertIfNew(message("alice", id, T0).build())));
       }
-      Comparator<InboxMessage> newestFirst = Comparator.comparing(InboxMessage::receivedAt)
-          .thenComparing(m -> m.id().orElseThrow()).reversed();
-      Instant since = T0.plusSeconds(100);
-      List<Object[]> cases = List.of(
-          new Object[] {InboxQuery.newest(), (Predicate<InboxMessage>) m -> true},
-          new Object[] {InboxQuery.newest().topic("t1"), (Predicate<InboxMessage>) m -> m.topic().equals(java.util.Optional.of("t1"))},
-          new Object[] {InboxQuery.newest().from("s2-pub"), (Predicate<InboxMessage>) m -> m.senderPubkey().equals("s2-pub")},
-          new Object[] {InboxQuery.newest().since(since), (Predicate<InboxMessage>) m -> !m.receivedAt().isBefore(since)},
-          new Object[] {InboxQuery.newest().topic("t2").from("s0-pub").since(since),
-              (Predicate<InboxMessage>) m -> m.topic().equals(java.util.Optional.of("t2"))
-                  && m.senderPubkey().equals("s0-pub") && !m.receivedAt().isBefore(since)});
-      for (Object[] c : cases) {
-        InboxQuery query = (InboxQuery) c[0];
-        @SuppressWarnings("unchecked")
-        Predicate<InboxMessage> filter = (Predicate<InboxMessage>) c[1];
-        List<String> expected = all.stream().filter(filter).sorted(newestFirst)
-            .map(m -> m.id().orElseThrow()).collect(Collectors.toList());
-        List<String> actual = new ArrayList<>();
-        query.limit(37);
-        while (true) {
-          InboxPage page = inbox.query(query);
-          page.messages().forEach(m -> actual.add(m.id().orElseThrow()));
-          if (page.nextCursor().isEmpty()) {
-            break;
-          }
-          assertEquals(37, page.messages().size());
-          query.cursor(page.nextCursor().get());
-        }
-        assertEquals(expected, actual);
+      int inserted = 0;
+      for (Future<Inbox.InsertResult> result : results) {
+        inserted += result.get().inserted() ? 1 : 0;
       }
+      assertEquals(8, inserted);
+      assertEquals(8, inbox.newCount());
+      assertEquals(56, inbox.duplicateCount());
+    } finally {
+      pool.shutdownNow();
     }
   }
 
   @Test
-  void everyQueryShapeWalksAnIndexWithoutSorting() throws IOException {
+  void toStringShowsNeitherBodyNorMeta() throws IOException {
+    String body = CapturedLogs.rememberSecret("inbound secret text 7f3a");
+    String meta = CapturedLogs.rememberSecret("{\"secret\":\"meta 91c2\"}");
+    InboxMessage m = message("alice", "m-1", T0).body(body).meta(meta).topic("ops").build();
     try (Inbox inbox = Inbox.builder(dir).open()) {
-      String cursor = new InboxQuery.Cursor(1, "x").encode();
-      for (InboxQuery query : List.of(InboxQuery.newest(), InboxQuery.newest().topic("t"),
-          InboxQuery.newest().from("p"), InboxQuery.newest().since(T0), InboxQuery.newest().cursor(cursor),
-          InboxQuery.newest().topic("t").cursor(cursor))) {
-        String plan = inbox.explain(query);
-        assertTrue(plan.contains("USING INDEX") || plan.contains("USING COVERING INDEX"), plan);
-        assertFalse(plan.contains("TEMP B-TREE"), plan);
+      Inbox.InsertResult result = inbox.insertIfNew(m);
+      for (String text : List.of(m.toString(), result.toString(), result.message().toString(),
+          inbox.query(InboxQuery.newest()).toString())) {
+        assertFalse(text.contains("7f3a") || text.contains("91c2") || text.contains("secret"), text);
       }
+      assertTrue(result.toString().startsWith("new InboxMessage{id=" + result.message().id().orElseThrow()
+          + ", mesh=mesh-1, senderMemberId=alice, clientMessageId=m-1, topic=ops"), result.toString());
     }
   }
 
   @Test
-  void aMalformedCursorIsRefused() {
-    assertEquals("cursor is not one this inbox returned",
-        assertThrows(IllegalArgumentException.class, () -> InboxQuery.newest().cursor("%%%")).getMessage());
-    assertThrows(IllegalArgumentException.class, () -> InboxQuery.newest().cursor("djE6YWJjOg"));
-    assertEquals(500, InboxQuery.newest().limit(10_000).limit());
-    assertEquals(1, InboxQuery.newest().limit(0).limit());
+  void theSchemaVersionIsRecordedAndANewerOneRefusesToOpen() throws IOException {
+    Inbox.builder(dir).open().close();
+    assertEquals("1", Files.readString(dir.resolve("schema_version")).trim());
+    Files.writeString(dir.resolve("schema_version"), "2\n");
+    assertThrows(StoreSchema.SchemaTooNewException.class, () -> Inbox.builder(dir).open());
   }
 
   @Test
-  void retentionPrunesOldMessagesAndVacuumRunsWeekly() throws IOException {
-    TestClock clock = new TestClock();
-    try (Inbox inbox = Inbox.builder(dir).clock(clock).retention(Duration.ofDays(30)).open()) {
-      inbox.insertIfNew(message("a", "old", T0.minus(Duration.ofDays(31))).build());
-      inbox.insertIfNew(message("a", "new", T0.minus(Duration.ofDays(29))).build());
-      assertTrue(inbox.vacuumDue());
-      inbox.maintain();
-      assertEquals(List.of("new"), ids(inbox.query(InboxQuery.newest()).messages()));
-      assertFalse(inbox.vacuumDue());
-      clock.now = T0.plus(Duration.ofDays(6));
-      assertFalse(inbox.vacuumDue());
-    }
-    TestClock later = new TestClock();
-    later.now = T0.plus(Duration.ofDays(7));
-    try (Inbox inbox = Inbox.builder(dir).clock(later).open()) {
-      assertTrue(inbox.vacuumDue(), "the last vacuum time survives a restart");
-      assertEquals(1, inbox.prune(), "the second message is now 36 days old");
-    }
-  }
-
-  @Test
-  void aGarbageInboxIsQuarantinedAndReplaced() throws IOException {
-    Files.write(dir.resolve("inbox.db"), "this is not sqlite".repeat(300).getBytes(UTF_8));
-    try (Inbox inbox = Inbox.builder(dir).open()) {
-      assertTrue(inbox.insertIfNew(message("a", "1", T0).build()).inserted());
-    }
-    assertEquals(1, corruptFiles().size());
-    assertFalse(CapturedLogs.linesContaining("inbox.db failed its integrity check; moved to inbox.db.corrupt-").isEmpty());
-  }
-
-  @Test
-  void anInboxWithDamagedPagesIsQuarantinedAndReplaced() throws IOException {
-    try (Inbox inbox = Inbox.builder(dir).open()) {
-      List<InboxMessage> many = new ArrayList<>();
-      for (int i = 0; i < 3000; i++) {
-        many.add(message("s", "m" + i, T0.plusMillis(i)).topic("t" + (i % 7)).build());
-      }
-      inbox.insertBulk(many);
-    }
-    try (RandomAccessFile file = new RandomAccessFile(dir.resolve("inbox.db").toFile(), "rw")) {
-      for (long page = 2; page * 4096 < file.length(); page += 2) {
-        file.seek(page * 4096 + 8);
-        file.write(new byte[64]);
-      }
-    }
-    try (Inbox inbox = Inbox.builder(dir).open()) {
-      assertEquals(0, inbox.query(InboxQuery.newest()).messages().size(), "a fresh, empty inbox");
-    }
-    assertEquals(1, corruptFiles().size());
-  }
-
-  @Test
-  void filesAreCreatedPrivate() throws IOException {
-    try (Inbox inbox = Inbox.builder(dir).open()) {
-      inbox.insertIfNew(message("a", "1", T0).build());
-      for (String name : List.of("inbox.db", "inbox.db-wal", "inbox.db-shm")) {
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))), name);
-      }
-    }
-  }
-
-  @Test
-  void toStringHidesTheBody() {
-    InboxMessage m = message("a", "1", T0).body(CapturedLogs.rememberSecret("inbound secret text")).build();
-    assertFalse(m.toString().contains("secret"));
-  }
-
-  @Test
-  void pagingStaysIndexedAtAMillionRows() throws IOException {
-    try (Inbox inbox = Inbox.builder(dir).open()) {
-      for (int batch = 0; batch < 100; batch++) {
-        List<InboxMessage> rows = new ArrayList<>(10_000);
-        for (int i = 0; i < 10_000; i++) {
-          int n = batch * 10_000 + i;
-          rows.add(message("s" + (n % 50), "m" + n, T0.plusMillis(n)).topic("t" + (n % 20)).body("x").build());
-        }
-        assertEquals(10_000, inbox.insertBulk(rows));
-      }
-      InboxPage first = inbox.query(InboxQuery.newest().limit(50));
-      assertEquals("m999999", first.messages().get(0).clientMessageId());
-      InboxPage second = inbox.query(InboxQuery.newest().limit(50).cursor(first.nextCursor().orElseThrow()));
-      assertEquals("m999949", second.messages().get(0).clientMessageId());
-      InboxPage topic = inbox.query(InboxQuery.newest().topic("t7").limit(50));
-      assertEquals("m999987", topic.messages().get(0).clientMessageId());
-    }
-  }
-
-  private List<Path> corruptFiles() throws IOException {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().startsWith("inbox.db.corrupt-")
-          && !f.getFileName().toString().endsWith("-wal") && !f.getFileName().toString().endsWith("-shm"))
-          .collect(Collectors.toList());
-    }
-  }
-
-  private static List<String> ids(List<InboxMessage> messages) {
-    return messages.stream().map(InboxMessage::clientMessageId).collect(Collectors.toList());
+  void theBuilderRejectsANonPositiveRetention() {
+    assertEquals("[inbox] retention_days must be positive, got PT0S", assertThrows(IllegalArgumentException.class,
+        () -> Inbox.builder(dir).retention(java.time.Duration.ZERO)).getMessage());
   }
 }
