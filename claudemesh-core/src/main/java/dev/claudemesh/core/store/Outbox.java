@@ -124,24 +124,27 @@ public final class Outbox implements AutoCloseable {
     if (refuseNew) {
       return new AcceptResult(AcceptResult.Kind.INSUFFICIENT_STORAGE, id, null, null, null, null);
     }
-    long now = clock.millis();
+    insertPending(c, id, request, fingerprint, payload, clock.millis());
+    return new AcceptResult(AcceptResult.Kind.QUEUED, id, null, null, null, null);
+  }
+
+  /** Inserts a fresh pending row; the only place rows are created. */
+  private void insertPending(Connection c, String clientMessageId, FingerprintRequest request,
+      RequestFingerprint fingerprint, byte[] payload, long now) throws SQLException {
     PreparedStatement insert = db.cached(c, "INSERT INTO outbox (id, client_message_id, request_fingerprint,"
         + " payload, enqueued_at, attempts, next_attempt_at, status, destination_kind, destination_ref, priority,"
         + " payload_bytes) VALUES (?, ?, ?, ?, ?, 0, ?, 'pending', ?, ?, ?, ?)");
-    {
-      insert.setString(1, ClientMessageIds.mint());
-      insert.setString(2, id);
-      insert.setBytes(3, fingerprint.bytes());
-      insert.setBytes(4, payload);
-      insert.setLong(5, now);
-      insert.setLong(6, now);
-      insert.setString(7, request.destinationKind().wireName());
-      insert.setString(8, request.destinationRef());
-      insert.setString(9, request.priority().wireName());
-      insert.setLong(10, payload.length);
-      insert.executeUpdate();
-    }
-    return new AcceptResult(AcceptResult.Kind.QUEUED, id, null, null, null, null);
+    insert.setString(1, ClientMessageIds.mint());
+    insert.setString(2, clientMessageId);
+    insert.setBytes(3, fingerprint.bytes());
+    insert.setBytes(4, payload);
+    insert.setLong(5, now);
+    insert.setLong(6, now);
+    insert.setString(7, request.destinationKind().wireName());
+    insert.setString(8, request.destinationRef());
+    insert.setString(9, request.priority().wireName());
+    insert.setLong(10, payload.length);
+    insert.executeUpdate();
   }
 
   private static AcceptResult existing(String id, OutboxStatus status, RequestFingerprint stored, boolean match,
@@ -343,21 +346,7 @@ public final class Outbox implements AutoCloseable {
         abort.setString(4, old.id());
         abort.executeUpdate();
       }
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO outbox (id, client_message_id,"
-          + " request_fingerprint, payload, enqueued_at, attempts, next_attempt_at, status, destination_kind,"
-          + " destination_ref, priority, payload_bytes) VALUES (?, ?, ?, ?, ?, 0, ?, 'pending', ?, ?, ?, ?)")) {
-        insert.setString(1, ClientMessageIds.mint());
-        insert.setString(2, newId);
-        insert.setBytes(3, RequestFingerprint.of(request).bytes());
-        insert.setBytes(4, payload);
-        insert.setLong(5, now);
-        insert.setLong(6, now);
-        insert.setString(7, request.destinationKind().wireName());
-        insert.setString(8, request.destinationRef());
-        insert.setString(9, request.priority().wireName());
-        insert.setLong(10, payload.length);
-        insert.executeUpdate();
-      }
+      insertPending(c, newId, request, RequestFingerprint.of(request), payload, now);
       return newId;
     });
     log.info("outbox {} requeued as {} by {}", clientMessageId, inserted, abortedBy);
