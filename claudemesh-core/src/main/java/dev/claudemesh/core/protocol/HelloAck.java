@@ -1,0 +1,43 @@
+package dev.claudemesh.core.protocol;
+
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Broker → client {@code hello_ack} (SPEC §7.1). */
+public record HelloAck(
+    String presenceId, String memberDisplayName, int protocolVersion, String brokerVersion)
+    implements Frame {
+  public static final String TYPE = "hello_ack";
+
+  public HelloAck {
+    Check.id(presenceId, "presenceId");
+    Check.text(memberDisplayName, "memberDisplayName", Check.MAX_ID);
+    if (protocolVersion < 1) {
+      throw new IllegalArgumentException("protocolVersion must be at least 1");
+    }
+    Check.text(brokerVersion, "brokerVersion", Check.MAX_ID);
+  }
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  @Override
+  public Map<String, @Nullable Object> toJson() {
+    return new Obj(TYPE)
+        .put("presenceId", presenceId)
+        .put("memberDisplayName", memberDisplayName)
+        .put("protocolVersion", protocolVersion)
+        .put("brokerVersion", brokerVersion)
+        .build();
+  }
+
+  static HelloAck read(Fields f) throws InvalidFrameException {
+    return new HelloAck(
+        f.string("presenceId"),
+        f.string("memberDisplayName"),
+        (int) Math.min(Integer.MAX_VALUE, f.integer("protocolVersion")),
+        f.string("brokerVersion"));
+  }
+}
