@@ -1,5 +1,7 @@
 package dev.claudemesh.core.store;
 
+import dev.claudemesh.core.internal.SqliteFile;
+
 import dev.claudemesh.core.internal.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;

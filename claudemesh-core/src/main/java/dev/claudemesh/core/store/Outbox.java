@@ -1,5 +1,7 @@
 package dev.claudemesh.core.store;
 
+import dev.claudemesh.core.internal.SqliteFile;
+
 import dev.claudemesh.core.crypto.SealedEnvelope;
 import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.RequestFingerprint;

@@ -1,5 +1,7 @@
 package dev.claudemesh.core.store;
 
+import dev.claudemesh.core.internal.SqliteFile;
+
 import static dev.claudemesh.core.store.InboxTest.T0;
 import static dev.claudemesh.core.store.InboxTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;

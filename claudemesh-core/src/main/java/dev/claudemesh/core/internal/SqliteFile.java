@@ -1,6 +1,5 @@
-package dev.claudemesh.core.store;
+package dev.claudemesh.core.internal;
 
-import dev.claudemesh.core.internal.SecureFiles;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
@@ -25,19 +24,22 @@ import org.jspecify.annotations.Nullable;
  * savepoint and its own result, no result released before the commit is durable), and a small
  * pool of read connections that see only committed data (WAL). Writers never contend, so {@code
  * SQLITE_BUSY} cannot reach a caller.
+ *
+ * <p>Internal plumbing shared by the daemon's stores and the reference broker's SQLite store; not
+ * an API.
  */
-final class SqliteFile implements AutoCloseable {
+public final class SqliteFile implements AutoCloseable {
   /** Work done inside the writer's transaction. Exceptions roll back only this task. */
-  interface WriteTask<T> {
+  public interface WriteTask<T> {
     T run(Connection connection) throws SQLException;
   }
 
   /** Work done on a read connection. */
-  interface ReadTask<T> {
+  public interface ReadTask<T> {
     T run(Connection connection) throws SQLException;
   }
 
-  static final int MAX_BATCH = 256;
+  public static final int MAX_BATCH = 256;
   private static final int READERS = 4;
 
   private final Path file;
@@ -63,7 +65,7 @@ final class SqliteFile implements AutoCloseable {
    * Opens (creating with mode 0600 if missing) a database in WAL mode with {@code
    * synchronous=FULL}. The schema is the caller's business.
    */
-  static SqliteFile open(Path file, String name) throws IOException {
+  public static SqliteFile open(Path file, String name) throws IOException {
     if (!Files.exists(file)) {
       SecureFiles.writeAtomically(file, new byte[0], SecureFiles.FILE_0600); // SQLite takes an empty file as new
     }
@@ -104,12 +106,12 @@ final class SqliteFile implements AutoCloseable {
     return c;
   }
 
-  Path file() {
+  public Path file() {
     return file;
   }
 
   /** Number of committed write transactions so far (for tests of group commit). */
-  long commits() {
+  public long commits() {
     return commits;
   }
 
@@ -119,13 +121,27 @@ final class SqliteFile implements AutoCloseable {
    *
    * @throws IOException if the commit failed (the task's writes are not there) or the file is closed
    */
-  <T> T write(WriteTask<T> task) throws IOException {
+  public <T> T write(WriteTask<T> task) throws IOException {
     Pending<T> pending = new Pending<>(task, false);
     if (closed) {
       throw new IOException(name + " is closed");
     }
     queue.add(pending);
     return await(pending);
+  }
+
+  /**
+   * Queues {@code task} for the next group commit without waiting: the future completes once the
+   * transaction is durable (with the task's result), or exceptionally with the task's exception or
+   * an {@link IOException} for a failed commit. For callers that must not block (socket threads).
+   */
+  public <T> CompletableFuture<T> writeAsync(WriteTask<T> task) {
+    Pending<T> pending = new Pending<>(task, false);
+    if (closed) {
+      return CompletableFuture.failedFuture(new IOException(name + " is closed"));
+    }
+    queue.add(pending);
+    return pending.future;
   }
 
   private <T> T await(Pending<T> pending) throws IOException {
@@ -156,7 +172,7 @@ final class SqliteFile implements AutoCloseable {
    * A prepared statement kept open for the life of the writer connection, for hot write paths;
    * on any other connection a fresh one. The caller must not close it.
    */
-  java.sql.PreparedStatement cached(Connection c, String sql) throws SQLException {
+  public java.sql.PreparedStatement cached(Connection c, String sql) throws SQLException {
     if (c != writer) {
       throw new IllegalStateException("cached statements are for tasks on the writer thread");
     }
@@ -173,7 +189,7 @@ final class SqliteFile implements AutoCloseable {
    * Runs {@code task} on the writer thread between transactions, for statements that cannot run
    * inside one ({@code VACUUM}).
    */
-  <T> T writeOutsideTransaction(WriteTask<T> task) throws IOException {
+  public <T> T writeOutsideTransaction(WriteTask<T> task) throws IOException {
     Pending<T> pending = new Pending<>(task, true);
     if (closed) {
       throw new IOException(name + " is closed");
@@ -183,7 +199,7 @@ final class SqliteFile implements AutoCloseable {
   }
 
   /** Runs a read on a pooled connection. */
-  <T> T read(ReadTask<T> task) throws IOException {
+  public <T> T read(ReadTask<T> task) throws IOException {
     if (closed) {
       throw new IOException(name + " is closed");
     }
