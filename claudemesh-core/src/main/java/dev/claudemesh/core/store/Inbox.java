@@ -1,8 +1,7 @@
 package dev.claudemesh.core.store;
 
-import dev.claudemesh.core.internal.SqliteFile;
-
 import dev.claudemesh.core.internal.SecureFiles;
+import dev.claudemesh.core.internal.SqliteFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -110,8 +110,27 @@ public final class Inbox implements AutoCloseable {
    */
   public InsertResult insertIfNew(InboxMessage message) throws IOException {
     Objects.requireNonNull(message, "message == null");
+    InsertResult result = db.write(insertTask(message));
+    (result.inserted() ? newCount : duplicateCount).incrementAndGet();
+    return result;
+  }
+
+  /**
+   * {@link #insertIfNew} without waiting: the future completes once the row is durable, on the
+   * store's writer thread and in submission order, or exceptionally with an {@link IOException}
+   * when the commit failed (nothing stored). Callbacks must be short and must not block.
+   */
+  public CompletableFuture<InsertResult> insertIfNewAsync(InboxMessage message) {
+    Objects.requireNonNull(message, "message == null");
+    return db.writeAsync(insertTask(message)).thenApply(result -> {
+      (result.inserted() ? newCount : duplicateCount).incrementAndGet();
+      return result;
+    });
+  }
+
+  private SqliteFile.WriteTask<InsertResult> insertTask(InboxMessage message) {
     String id = ClientMessageIds.mint();
-    InsertResult result = db.write(c -> {
+    return c -> {
       PreparedStatement insert = db.cached(c, INSERT);
       bind(insert, id, message);
       if (insert.executeUpdate() == 1) {
@@ -128,9 +147,7 @@ public final class Inbox implements AutoCloseable {
         }
         return new InsertResult(false, row(rs));
       }
-    });
-    (result.inserted() ? newCount : duplicateCount).incrementAndGet();
-    return result;
+    };
   }
 
   /** Many rows in one transaction, for tests that need a large inbox fast; returns how many were new. */

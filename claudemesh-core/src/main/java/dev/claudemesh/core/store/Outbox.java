@@ -1,10 +1,9 @@
 package dev.claudemesh.core.store;
 
-import dev.claudemesh.core.internal.SqliteFile;
-
 import dev.claudemesh.core.crypto.SealedEnvelope;
 import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.RequestFingerprint;
+import dev.claudemesh.core.internal.SqliteFile;
 import dev.claudemesh.core.jcs.Jcs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,7 @@
 package dev.claudemesh.core.store;
 
-import dev.claudemesh.core.internal.SqliteFile;
-
 import dev.claudemesh.core.internal.SecureFiles;
+import dev.claudemesh.core.internal.SqliteFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,7 +1,5 @@
 package dev.claudemesh.core.store;
 
-import dev.claudemesh.core.internal.SqliteFile;
-
 import static dev.claudemesh.core.store.InboxTest.T0;
 import static dev.claudemesh.core.store.InboxTest.message;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.claudemesh.core.internal.SqliteFile;
 import dev.claudemesh.core.store.InboxTest.TestClock;
 import java.io.IOException;
 import java.nio.file.Files;
