@@ -32,7 +32,9 @@ import org.jspecify.annotations.Nullable;
  *       the expected string (and that string reads back to itself), or is rejected when expected
  *       is empty;
  *   <li>every vector of {@code fingerprint/*.json} gives its {@code fingerprint_hex};
- *   <li>every vector of {@code crypto/*.json} holds under libsodium ({@link CryptoVectors}).
+ *   <li>every vector of {@code crypto/*.json} holds under libsodium ({@link CryptoVectors});
+ *   <li>every example of {@code wire/*.json} decodes and re-encodes to the same bytes, and every
+ *       invalid frame there is rejected naming its field ({@link WireFixtures}).
  * </ul>
  *
  * <p>Unknown folders and files are reported and skipped. A case that throws an unexpected
@@ -44,6 +46,7 @@ final class FixtureVerifier {
   static final String NUMBERS = "numbers";
   static final String FINGERPRINT = "fingerprint";
   static final String CRYPTO = "crypto";
+  static final String WIRE = "wire";
 
   private final VerifyReport report = new VerifyReport();
 
@@ -82,6 +85,9 @@ final class FixtureVerifier {
           break;
         case CRYPTO:
           verifyCrypto(child, prefix + CRYPTO);
+          break;
+        case WIRE:
+          verifyWire(child, prefix + WIRE);
           break;
         default:
           report.note("skipped " + prefix + name + ": unknown fixture category");
@@ -237,6 +243,28 @@ final class FixtureVerifier {
           continue;
         }
         crypto.verify(fileId, (Map<?, ?>) document);
+      } catch (JcsException e) {
+        report.fail(category, fileId + ": not valid JSON: " + e.getMessage());
+      }
+    }
+  }
+
+  private void verifyWire(Path dir, String category) throws IOException {
+    WireFixtures wire = new WireFixtures(report, category);
+    for (Path file : caseFiles(dir)) {
+      String name = file.getFileName().toString();
+      String fileId = category + "/" + name;
+      if (!name.endsWith(".json")) {
+        report.note("skipped " + fileId + ": not .json");
+        continue;
+      }
+      try {
+        Object document = Jcs.parse(Files.readAllBytes(file));
+        if (!(document instanceof Map)) {
+          report.fail(category, fileId + ": expected a JSON object");
+          continue;
+        }
+        wire.verify(fileId, (Map<?, ?>) document);
       } catch (JcsException e) {
         report.fail(category, fileId + ": not valid JSON: " + e.getMessage());
       }

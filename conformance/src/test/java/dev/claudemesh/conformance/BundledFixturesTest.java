@@ -24,7 +24,7 @@ class BundledFixturesTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"jcs", "jcs-invalid", "numbers", "fingerprint", "crypto"})
+  @ValueSource(strings = {"jcs", "jcs-invalid", "numbers", "fingerprint", "crypto", "wire"})
   void everyCaseOfTheCategoryPasses(String category) {
     List<String> failures = report.failures(category);
     assertEquals(List.of(), failures.subList(0, Math.min(failures.size(), 20)));
@@ -38,6 +38,7 @@ class BundledFixturesTest {
     assertTrue(report.passed("fingerprint") >= 60);
     assertTrue(report.passed("numbers") >= 110_000);
     assertTrue(report.passed("crypto") >= 6 * 50, "at least 50 vectors per crypto array");
+    assertTrue(report.passed("wire") >= 30 + 80, "wire examples and invalid frames");
     assertEquals(0, report.failed());
   }
 }

@@ -124,4 +124,55 @@ class FixtureVerifierTest {
     assertEquals(1, report.failed());
     assertTrue(report.render().endsWith("0 passed, 1 failed\n"), report.render());
   }
+
+  @Test
+  void wireExamplesMustReEncodeByteForByte() throws IOException {
+    String ok = "{\"_reqId\":\"r-1\",\"type\":\"ok\"}";
+    String okEscaped = ok.replace("\"", "\\\"");
+    write("wire/valid.json", "{\"examples\":["
+        + "{\"name\":\"ok\",\"type\":\"ok\",\"frame\":" + ok + ",\"canonical\":\"" + okEscaped + "\"},"
+        + "{\"name\":\"not-canonical\",\"frame\":{\"type\":\"ok\",\"_reqId\":\"r-1\"},"
+        + "\"canonical\":\"{\\\"type\\\":\\\"ok\\\",\\\"_reqId\\\":\\\"r-1\\\"}\"},"
+        + "{\"name\":\"wrong-type\",\"type\":\"error\",\"frame\":" + ok + ",\"canonical\":\"" + okEscaped + "\"},"
+        + "{\"name\":\"defaults-added\",\"frame\":{\"type\":\"error\",\"code\":\"x\"},"
+        + "\"canonical\":\"{\\\"code\\\":\\\"x\\\",\\\"type\\\":\\\"error\\\"}\"},"
+        + "{\"name\":\"rejected\",\"frame\":{\"type\":\"ok\"},\"canonical\":\"{\\\"type\\\":\\\"ok\\\"}\"}]}");
+    VerifyReport report = verify();
+    assertEquals(1, report.passed("wire"));
+    List<String> failures = report.failures("wire");
+    assertEquals(4, failures.size(), failures.toString());
+    assertTrue(failures.get(0).startsWith("wire/valid.json not-canonical: \"frame\" canonicalizes to "), failures.get(0));
+    assertEquals("wire/valid.json wrong-type: decoded as ok, expected error", failures.get(1));
+    assertTrue(failures.get(2).startsWith("wire/valid.json defaults-added: re-encoding differs: "), failures.get(2));
+    assertEquals("wire/valid.json rejected: rejected a valid frame: ok: _reqId is required", failures.get(3));
+  }
+
+  @Test
+  void wireInvalidFramesMustBeRejectedNamingTheirField() throws IOException {
+    write("wire/invalid.json", "{\"cases\":["
+        + "{\"name\":\"no-req-id\",\"field\":\"_reqId\",\"frame\":\"{\\\"type\\\":\\\"ok\\\"}\"},"
+        + "{\"name\":\"not-json\",\"field\":null,\"frame\":\"{\"},"
+        + "{\"name\":\"nested\",\"field\":\"error.code\",\"frame\":"
+        + "\"{\\\"error\\\":{},\\\"id\\\":\\\"a\\\",\\\"status\\\":409,\\\"type\\\":\\\"ack\\\"}\"},"
+        + "{\"name\":\"actually-valid\",\"field\":\"_reqId\",\"frame\":\"{\\\"_reqId\\\":\\\"r\\\",\\\"type\\\":\\\"ok\\\"}\"},"
+        + "{\"name\":\"other-field\",\"field\":\"code\",\"frame\":\"{\\\"type\\\":\\\"ok\\\"}\"}]}");
+    write("wire/empty.json", "{\"other\":[]}");
+    VerifyReport report = verify();
+    assertEquals(3, report.passed("wire"));
+    assertEquals(List.of(
+            "wire/empty.json: expected an object with an \"examples\" or a \"cases\" array",
+            "wire/invalid.json actually-valid: accepted as ok frame",
+            "wire/invalid.json other-field: rejected, but the message does not name code: ok: _reqId is required"),
+        report.failures("wire"));
+  }
+
+  @Test
+  void aFieldIsMentionedOnlyAsAWholeWord() {
+    assertTrue(WireFixtures.mentions("send: id is required", "id"));
+    assertTrue(WireFixtures.mentions("ack.error: code is required", "error.code"));
+    assertTrue(WireFixtures.mentions("peers_list.peer: pubkey must be 64 lowercase hex characters", "peers[].pubkey"));
+    assertTrue(WireFixtures.mentions("send: targetSpec topic must be 1-64 characters", "targetSpec"));
+    assertEquals(false, WireFixtures.mentions("send: client_message_id must be a string", "id"));
+    assertEquals(false, WireFixtures.mentions("hello: sessionPubkey must be 64 lowercase hex characters", "pubkey"));
+  }
 }

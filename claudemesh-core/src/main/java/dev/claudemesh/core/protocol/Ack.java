@@ -56,7 +56,7 @@ public record Ack(
       Check.hex(brokerFingerprintPrefix, "broker_fingerprint_prefix", 16);
     }
     if (status >= 300 && error == null) {
-      throw new IllegalArgumentException("error is required when status is " + status);
+      throw new IllegalArgumentException("error is required when status is 300 or more");
     }
   }
 

@@ -163,7 +163,12 @@ public final class FeatureNegotiation {
     String s = value instanceof Double && isInteger(value)
         ? Long.toString(((Double) value).longValue())
         : String.valueOf(value);
-    return s.length() > 32 ? s.substring(0, 32) + "…" : s;
+    if (s.length() <= 32) {
+      return s;
+    }
+    // never cut between the two halves of a surrogate pair: the close reason must stay JSON
+    int end = Character.isHighSurrogate(s.charAt(31)) ? 31 : 32;
+    return s.substring(0, end) + "…";
   }
 
   private static NegotiationFailure invalid(String feature, String detail) {

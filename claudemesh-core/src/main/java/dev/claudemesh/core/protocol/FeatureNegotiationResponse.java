@@ -47,6 +47,8 @@ public record FeatureNegotiationResponse(
     Map<String, @Nullable Object> features = f.object("supported");
     Map<String, Map<String, @Nullable Object>> supported = new LinkedHashMap<>();
     for (String name : features.keySet()) {
+      // checked before the name appears in any message about its value
+      Check.id(name, "supported feature name");
       Fields feature = new Fields(f.type() + ".supported." + name, asObject(f, features.get(name), name));
       Map<String, @Nullable Object> params = feature.optionalObject("params");
       supported.put(name, params == null ? Map.of() : params);

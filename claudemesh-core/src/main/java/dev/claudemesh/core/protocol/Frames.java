@@ -34,7 +34,7 @@ public final class Frames {
     try {
       parsed = Jcs.parse(text);
     } catch (JcsException e) {
-      throw new InvalidFrameException("", "not valid JSON: " + e.problem(), e);
+      throw new InvalidFrameException("", "not valid JSON: " + withoutContent(e.problem()), e);
     }
     if (!(parsed instanceof Map)) {
       throw new InvalidFrameException("", "a frame must be a JSON object");
@@ -76,9 +76,22 @@ public final class Frames {
         if (Request.TYPES.contains(name)) {
           return construct(f, () -> Request.read(f, json));
         }
-        throw new InvalidFrameException(
-            name.length() > 64 ? name.substring(0, 64) + "…" : name, "unknown frame type");
+        throw new InvalidFrameException(name, "unknown frame type");
     }
+  }
+
+  /**
+   * A parser problem without the frame content some of them quote (a duplicate member name, the
+   * digits of an out-of-range number), so that the message stays safe to log.
+   */
+  static String withoutContent(String problem) {
+    if (problem.startsWith("duplicate property name")) {
+      return "duplicate property name";
+    }
+    if (problem.startsWith("number ") && problem.endsWith("out of range for a double")) {
+      return "number out of range for a double";
+    }
+    return problem;
   }
 
   interface Reader<T> {

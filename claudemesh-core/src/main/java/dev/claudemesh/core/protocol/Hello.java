@@ -92,9 +92,14 @@ public record Hello(
         f.optionalString("hostname"),
         f.string("peerType"),
         f.optionalString("channel"),
-        (int) Math.min(Integer.MAX_VALUE, f.integer("protocolVersion")),
+        clampToInt(f.integer("protocolVersion")),
         caps == null ? List.of() : caps,
         f.integer("timestamp"),
         f.string("signature"));
+  }
+
+  /** Keeps an out-of-range version out of range instead of letting the cast wrap it into 1. */
+  private static int clampToInt(long value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
   }
 }

@@ -37,7 +37,12 @@ public record HelloAck(
     return new HelloAck(
         f.string("presenceId"),
         f.string("memberDisplayName"),
-        (int) Math.min(Integer.MAX_VALUE, f.integer("protocolVersion")),
+        clampToInt(f.integer("protocolVersion")),
         f.string("brokerVersion"));
+  }
+
+  /** Keeps an out-of-range version out of range instead of letting the cast wrap it into 1. */
+  private static int clampToInt(long value) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, value));
   }
 }

@@ -18,7 +18,9 @@ public final class NegotiatedFeatures {
   private final Map<String, Map<String, @Nullable Object>> features;
 
   NegotiatedFeatures(Map<String, Map<String, @Nullable Object>> features) {
-    this.features = Collections.unmodifiableMap(new LinkedHashMap<>(features));
+    Map<String, Map<String, @Nullable Object>> copy = new LinkedHashMap<>();
+    features.forEach((name, params) -> copy.put(name, Collections.unmodifiableMap(new LinkedHashMap<>(params))));
+    this.features = Collections.unmodifiableMap(copy);
   }
 
   /** A broker that never negotiated (or a client that did not ask): nothing agreed. */
@@ -43,7 +45,9 @@ public final class NegotiatedFeatures {
 
   public OptionalInt dedupeRetentionDays() {
     Object days = param(FeatureNegotiation.CLIENT_MESSAGE_ID_DEDUPE, "dedupe_retention_days");
-    return days instanceof Number ? OptionalInt.of(((Number) days).intValue()) : OptionalInt.empty();
+    return days instanceof Number
+        ? OptionalInt.of((int) Math.min(Integer.MAX_VALUE, ((Number) days).longValue()))
+        : OptionalInt.empty();
   }
 
   /** {@code prefer_newest} unless the broker advertised another valid default. */

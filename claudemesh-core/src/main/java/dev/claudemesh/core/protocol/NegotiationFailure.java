@@ -28,8 +28,8 @@ public record NegotiationFailure(String kind, String feature, String detail) {
    * character boundaries when it would be longer.
    */
   public String closeReason() {
-    String d = detail;
-    String f = feature;
+    String d = wellFormed(detail);
+    String f = wellFormed(feature);
     while (true) {
       Map<String, Object> json = new LinkedHashMap<>();
       json.put("kind", kind);
@@ -46,6 +46,24 @@ public record NegotiationFailure(String kind, String feature, String detail) {
         f = shorten(f, bytes - CloseCodes.MAX_REASON_BYTES);
       }
     }
+  }
+
+  /** {@code s} with each lone surrogate replaced by U+FFFD, which JSON can carry. */
+  private static String wellFormed(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired = Character.isHighSurrogate(c)
+          ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+          : !Character.isLowSurrogate(c) || (i > 0 && Character.isHighSurrogate(s.charAt(i - 1)));
+      if (!paired && out == null) {
+        out = new StringBuilder(s.length()).append(s, 0, i);
+      }
+      if (out != null) {
+        out.append(paired ? c : '\uFFFD');
+      }
+    }
+    return out == null ? s : out.toString();
   }
 
   /** Drops at least {@code excessBytes} of JSON from the end of {@code s}, whole code points only. */

@@ -59,7 +59,10 @@ public record Push(
       Check.hex64(senderMemberPubkey, "senderMemberPubkey");
       Check.base64(Check.notNull(ciphertext, "ciphertext"), "ciphertext", Check.MAX_CIPHERTEXT_CHARS);
       if (topic == null) {
-        Check.base64(Check.notNull(nonce, "nonce (a direct message)"), "nonce", 64);
+        Check.notNull(nonce, "nonce (a direct message)");
+      }
+      if (nonce != null) {
+        Check.base64(nonce, "nonce", 64);
         if (java.util.Base64.getDecoder().decode(nonce).length != 24) {
           throw new IllegalArgumentException("nonce must be 24 bytes");
         }
