@@ -3,7 +3,6 @@ package dev.claudemesh.core.store;
 import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.Priority;
-import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +43,8 @@ public final class OutboxCrashChild {
   /** Every this many accepts a thread runs a claim cycle. */
   static final int CLAIM_EVERY = 4;
 
-  private static final FileOutputStream PROTOCOL = new FileOutputStream(FileDescriptor.out);
+  /** The protocol file: appended with one write per line, so a kill never loses a whole line. */
+  private static volatile FileOutputStream protocol;
 
   private OutboxCrashChild() {}
 
@@ -53,6 +53,7 @@ public final class OutboxCrashChild {
     Path dir = Path.of(args[0]);
     String tag = args[1];
     long seed = Long.parseLong(args[2]);
+    protocol = new FileOutputStream(args[3], true);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> emit("SHUTDOWN_HOOK")));
     Outbox outbox = Outbox.builder(dir).open();
     emit("READY");
@@ -161,9 +162,9 @@ public final class OutboxCrashChild {
   /** One line, one write: the pipe never holds half of a line unless the JVM dies inside write. */
   static void emit(String line) {
     byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
-    synchronized (PROTOCOL) {
+    synchronized (OutboxCrashChild.class) {
       try {
-        PROTOCOL.write(bytes);
+        protocol.write(bytes);
       } catch (IOException e) {
         Runtime.getRuntime().halt(4); // the test is gone
       }

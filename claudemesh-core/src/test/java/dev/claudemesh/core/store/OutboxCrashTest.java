@@ -8,11 +8,9 @@ import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.RequestFingerprint;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -92,12 +90,14 @@ class OutboxCrashTest {
       String context = "round " + round + " of " + ROUNDS + ", seed " + seed
           + " (rerun with -Dclaudemesh.crashtest.seed=" + seed + ")";
       Path stderr = tmp.resolve("child-" + tag + ".stderr");
+      Path protocolFile = tmp.resolve("child-" + tag + ".protocol");
       ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
           "-Dorg.sqlite.tmpdir=" + nativeDir, "-cp", classpath, OutboxCrashChild.class.getName(),
-          outboxDir.toString(), tag, Long.toString(random.nextLong()))
+          outboxDir.toString(), tag, Long.toString(random.nextLong()), protocolFile.toString())
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(stderr.toFile());
       Process child = builder.start();
-      ChildOutput output = new ChildOutput(child.getInputStream());
+      ChildOutput output = new ChildOutput(protocolFile, child);
       List<String> lines;
       try {
         output.start();
@@ -163,12 +163,6 @@ class OutboxCrashTest {
       assertTrue(acceptedThisRound.size() >= MIN_ACCEPTED_BEFORE_KILL, context);
 
       // ---- the crash state, before anything recovers it
-      Path forensic = Path.of("/tmp/crash-forensic/" + tag);
-      Files.createDirectories(forensic);
-      for (String f : new String[] {"outbox.db", "outbox.db-wal", "outbox.db-shm"}) {
-        if (Files.exists(outboxDir.resolve(f))) Files.copy(outboxDir.resolve(f), forensic.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-      }
-      Files.write(forensic.resolve("lines.txt"), lines);
       Snapshot crash = snapshot(true, context);
       assertEquals("ok", crash.integrity, "integrity_check of the crash state in " + context);
       int inflightAtKill = crash.count("inflight");
@@ -372,43 +366,62 @@ class OutboxCrashTest {
    * Reads the child's stdout to the end on its own thread (so the pipe never fills), keeping the
    * complete lines; a last line without its newline was cut by the kill and is dropped.
    */
+  /**
+   * Follows the child's protocol file. A file, not the stdout pipe: bytes the child wrote before
+   * the kill are in the file whatever the JDK's pipe draining does when the process dies.
+   */
   private static final class ChildOutput extends Thread {
-    private final InputStream in;
+    private final Path file;
+    private final Process child;
     private final List<String> lines = new ArrayList<>();
     private int accepted;
 
-    ChildOutput(InputStream in) {
-      super("crash-child-stdout");
-      this.in = in;
+    ChildOutput(Path file, Process child) {
+      super("crash-child-protocol");
+      this.file = file;
+      this.child = child;
       setDaemon(true);
     }
 
     @Override
     public void run() {
-      byte[] buffer = new byte[8192];
       ByteArrayOutputStream line = new ByteArrayOutputStream();
-      try (InputStream stream = in) {
-        for (int n; (n = stream.read(buffer)) > 0; ) {
-          for (int i = 0; i < n; i++) {
-            if (buffer[i] != '\n') {
-              line.write(buffer[i]);
-              continue;
-            }
-            String text = line.toString(StandardCharsets.UTF_8);
-            line.reset();
-            synchronized (this) {
-              lines.add(text);
-              if (text.startsWith("ACCEPTED ")) {
-                accepted++;
+      long position = 0;
+      byte[] buffer = new byte[8192];
+      try {
+        while (true) {
+          boolean dead = !child.isAlive(); // read once more after death: the last bytes
+          if (Files.exists(file)) {
+            try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
+              in.seek(position);
+              for (int n; (n = in.read(buffer)) > 0; ) {
+                position += n;
+                for (int i = 0; i < n; i++) {
+                  if (buffer[i] != '\n') {
+                    line.write(buffer[i]);
+                    continue;
+                  }
+                  String text = line.toString(StandardCharsets.UTF_8);
+                  line.reset();
+                  synchronized (this) {
+                    lines.add(text);
+                    if (text.startsWith("ACCEPTED ")) {
+                      accepted++;
+                    }
+                    notifyAll();
+                  }
+                }
               }
-              notifyAll();
             }
           }
+          if (dead) {
+            return; // whatever is left in `line` had no newline: cut by the kill, dropped
+          }
+          Thread.sleep(2);
         }
-      } catch (IOException e) {
-        // the pipe broke with the kill: what was read is all there is
+      } catch (IOException | InterruptedException e) {
+        throw new IllegalStateException("reading " + file + " failed", e);
       }
-      // whatever is left in `line` had no newline: cut by the kill, dropped
     }
 
     synchronized int accepted() {
