@@ -6,7 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Broker → client {@code push} (SPEC §7.4). A message push carries {@code nonce} (DMs) and {@code
  * ciphertext}; a system push ({@code subtype:"system"}) carries {@code event} and {@code
- * eventData} and no body. {@code delivery_id} is what the client names in its {@code client_ack}.
+ * eventData} and no body. A topic push names its topic; a broadcast ({@code *}) push carries {@code
+ * topic:"*"}; a push without a topic is a DM. {@code delivery_id} is what the client names in its {@code client_ack}.
  */
 public record Push(
     String messageId,
@@ -36,7 +37,7 @@ public record Push(
     Check.id(meshId, "meshId");
     Check.id(senderMemberId, "senderMemberId");
     Check.text(senderName, "senderName", Check.MAX_ID);
-    if (topic != null) {
+    if (topic != null && !Target.isBroadcast(topic)) { // "*": a broadcast to every member
       Check.topic(topic, "topic");
     }
     Check.optionalId(replyToId, "replyToId");
