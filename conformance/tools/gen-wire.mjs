@@ -137,6 +137,7 @@ F.pushTopic = {
   senderMemberId: 'bob', senderName: 'Bob', topic: 'deploys', priority: 'next', ciphertext: b64text('Deploy finished: 42 services, 0 failures.'),
   createdAt: T0 + 6, client_message_id: 'cm-01JB8Z7B', delivery_id: 'dlv-5503',
 };
+F.pushBroadcast = { ...F.pushTopic, messageId: 'msg-01JB8Z7G', topic: '*', delivery_id: 'dlv-5506', client_message_id: 'cm-01JB8Z7H' };
 F.pushSystem = {
   type: 'push', messageId: 'sys-01JB8Z80', meshId: MESH, senderPubkey: 'broker', senderMemberPubkey: 'broker', senderMemberId: 'broker',
   senderName: 'claudemesh', priority: 'low', createdAt: T0 + 7, delivery_id: 'dlv-5504', subtype: 'system', event: 'peer_joined',
@@ -189,6 +190,7 @@ const VALID = [
   ['push-dm', F.pushDm],
   ['push-dm-sealed-with-session-key', F.pushDmSession],
   ['push-topic', F.pushTopic],
+  ['push-broadcast', F.pushBroadcast],
   ['push-system-peer-joined', F.pushSystem],
   ['push-system-member-keypair-rotated', F.pushRotated],
   ['client-ack', F.clientAck],
