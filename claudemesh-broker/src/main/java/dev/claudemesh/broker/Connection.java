@@ -16,8 +16,11 @@ import org.slf4j.LoggerFactory;
  * One WebSocket connection: the Jetty listener and the connection's state. Before {@code hello}
  * only a hello is accepted; afterwards frames go to the {@link Hub}. Writes are enqueued in call
  * order under the connection's lock, so pushes to one connection keep their order.
+ *
+ * <p>Public only because Jetty calls listener methods through method handles, which need a public
+ * class; it cannot be constructed outside this package and is not an API.
  */
-final class Connection implements Session.Listener.AutoDemanding {
+public final class Connection implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(Connection.class);
 
   final String id;
