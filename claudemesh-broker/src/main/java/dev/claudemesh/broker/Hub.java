@@ -303,6 +303,8 @@ final class Hub {
       c.capabilities = hello.capabilities();
       c.connectedAt = now();
       c.presenceId = "pres_" + UlidCreator.getMonotonicUlid();
+      // enqueued before the connection becomes a lease owner, so no push can overtake it
+      c.send(new HelloAck(c.presenceId, member.displayName(), 1, ReferenceBroker.VERSION));
       list.add(c);
       metrics.connections.inc();
       wasOnline = !replaced.isEmpty() || list.size() > 1 || grace.remove(member.id()) != null;
@@ -310,7 +312,6 @@ final class Hub {
     if (c.helloTimer != null) {
       c.helloTimer.cancel(false);
     }
-    c.send(new HelloAck(c.presenceId, member.displayName(), 1, ReferenceBroker.VERSION));
     log.info("member {} of mesh {} connected on {} ({} policy{})", member.id(), mesh.slug(), c.id,
         mesh.policy().wireName(), replaced.isEmpty() ? "" : ", replacing " + replaced.size());
     for (Connection old : replaced) {

@@ -366,7 +366,9 @@ public final class ReferenceBroker implements AutoCloseable {
     if (st != null) {
       st.close();
     }
-    log.info("claudemesh-broker stopped");
+    if (s != null) {
+      log.info("claudemesh-broker stopped");
+    }
   }
 
   /** The default feature advertisement for a configuration (SPEC §7.2). */
