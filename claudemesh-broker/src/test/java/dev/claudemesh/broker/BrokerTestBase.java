@@ -131,7 +131,7 @@ abstract class BrokerTestBase {
   }
 
   Hello hello(TestMember m, long timestamp) {
-    return new Hello(m.meshId(), m.memberId(), m.pubkey(), null, m.name(), "session-" + m.name(), 1234, "/work",
+    return new Hello(m.meshId(), m.memberId(), m.pubkey(), null, m.name(), "session-" + m.name(), 1234, "/srv/project",
         "host", "ai", null, 1, List.of(), timestamp, SignedStrings.signHello(m.key(), m.meshId(), m.memberId(),
         timestamp));
   }
