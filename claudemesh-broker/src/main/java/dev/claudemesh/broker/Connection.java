@@ -1,0 +1,176 @@
+package dev.claudemesh.broker;
+
+import dev.claudemesh.broker.store.Member;
+import dev.claudemesh.core.protocol.Frame;
+import dev.claudemesh.core.protocol.Frames;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket connection: the Jetty listener and the connection's state. Before {@code hello}
+ * only a hello is accepted; afterwards frames go to the {@link Hub}. Writes are enqueued in call
+ * order under the connection's lock, so pushes to one connection keep their order.
+ *
+ * <p>Public only because Jetty calls listener methods through method handles, which need a public
+ * class; it cannot be constructed outside this package and is not an API.
+ */
+public final class Connection implements Session.Listener.AutoDemanding {
+  private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+  final String id;
+  private final Hub hub;
+  private volatile @Nullable Session session;
+  private volatile boolean closed;
+  volatile long lastHeard;
+  volatile long lastPing;
+  volatile @Nullable ScheduledFuture<?> helloTimer;
+
+  // set once by the hello, read by any thread afterwards
+  volatile @Nullable Member member;
+  volatile @Nullable String sessionPubkey;
+  volatile @Nullable String presenceId;
+  volatile long connectedAt;
+  volatile boolean revoked;
+
+  // profile (set_* requests)
+  volatile @Nullable String displayName;
+  volatile String peerType = "ai";
+  volatile @Nullable String status;
+  volatile @Nullable String summary;
+  volatile @Nullable String title;
+  volatile boolean visible = true;
+  volatile List<String> capabilities = List.of();
+
+  Connection(String id, Hub hub) {
+    this.id = id;
+    this.hub = hub;
+  }
+
+  boolean authenticated() {
+    return member != null;
+  }
+
+  Member memberOrThrow() {
+    Member m = member;
+    if (m == null) {
+      throw new IllegalStateException("connection " + id + " has no member yet");
+    }
+    return m;
+  }
+
+  /** The key a DM from this connection is sealed with: its session key, else its member key. */
+  String senderPubkey() {
+    String session = sessionPubkey;
+    return session != null ? session : memberOrThrow().pubkey();
+  }
+
+  String shownName() {
+    String name = displayName;
+    return name != null ? name : memberOrThrow().displayName();
+  }
+
+  @Override
+  public void onWebSocketOpen(Session session) {
+    this.session = session;
+    lastHeard = hub.now();
+    lastPing = lastHeard;
+    hub.opened(this);
+  }
+
+  @Override
+  public void onWebSocketText(String text) {
+    lastHeard = hub.now();
+    try {
+      hub.onText(this, text);
+    } catch (RuntimeException e) { // a bug must not kill the connection's reader
+      log.error("unexpected failure handling a frame on connection {}", id, e);
+    }
+  }
+
+  @Override
+  public void onWebSocketBinary(ByteBuffer payload, org.eclipse.jetty.websocket.api.Callback callback) {
+    lastHeard = hub.now();
+    callback.succeed();
+    hub.onBinary(this);
+  }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    lastHeard = hub.now();
+  }
+
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    lastHeard = hub.now();
+  }
+
+  @Override
+  public void onWebSocketClose(int statusCode, @Nullable String reason) {
+    closed = true;
+    ScheduledFuture<?> timer = helloTimer;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    hub.closed(this, statusCode);
+  }
+
+  @Override
+  public void onWebSocketError(Throwable cause) {
+    log.debug("connection {} failed: {}", id, cause.toString());
+  }
+
+  boolean isOpen() {
+    Session s = session;
+    return !closed && s != null && s.isOpen();
+  }
+
+  /** Enqueues a frame; dropped silently when the connection is gone. */
+  void send(Frame frame) {
+    sendText(Frames.encode(frame));
+  }
+
+  void sendText(String text) {
+    Session s = session;
+    if (s == null || closed) {
+      return;
+    }
+    synchronized (this) {
+      s.sendText(text, Callback.from(() -> { }, failure -> log.debug("write to connection {} failed: {}", id,
+          failure.toString())));
+    }
+  }
+
+  void ping() {
+    Session s = session;
+    if (s == null || closed) {
+      return;
+    }
+    lastPing = hub.now();
+    synchronized (this) {
+      s.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+    }
+  }
+
+  /** Closes with a code and a short reason (at most 123 bytes). */
+  void close(int code, String reason) {
+    Session s = session;
+    if (s == null) {
+      return;
+    }
+    synchronized (this) {
+      s.close(code, reason, Callback.NOOP);
+    }
+  }
+
+  @Override
+  public String toString() {
+    Member m = member;
+    return "Connection{" + id + (m == null ? ", awaiting hello" : ", member=" + m.id()) + "}";
+  }
+}
