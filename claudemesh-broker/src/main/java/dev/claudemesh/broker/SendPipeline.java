@@ -132,10 +132,6 @@ final class SendPipeline {
       return rejected(send, 400, "destination_mismatch",
           "destination_kind " + kind + " does not match the targetSpec", true);
     }
-    if (Target.isBroadcast(target) && send.nonce() == null) {
-      return rejected(send, 400, "nonce_required",
-          "a broadcast is pushed without a topic, so it needs a nonce like a direct message", true);
-    }
     long bytes = base64Bytes(send.ciphertext());
     if (bytes > settings.inlineBytes()) {
       return rejected(send, 413, "payload_too_large",
@@ -159,7 +155,8 @@ final class SendPipeline {
         null));
     StoredMessage message = new StoredMessage(accepted.brokerMessageId(), cmd.meshId(), cmd.senderMemberId(),
         cmd.senderMemberPubkey(), cmd.senderPubkey(), cmd.senderName(), cmd.targetSpec(),
-        Target.isTopic(cmd.targetSpec()) ? Target.topicName(cmd.targetSpec()) : null, cmd.priority(), cmd.nonce(),
+        Target.isTopic(cmd.targetSpec()) ? Target.topicName(cmd.targetSpec())
+            : Target.isBroadcast(cmd.targetSpec()) ? Target.BROADCAST : null, cmd.priority(), cmd.nonce(),
         cmd.ciphertext(), cmd.replyToId(), cmd.metaJson(), cmd.clientMessageId(), cmd.now());
     for (AcceptOutcome.NewDelivery d : accepted.deliveries()) {
       String owner = d.leaseOwner();

@@ -497,6 +497,7 @@ public final class SqliteBrokerStore implements BrokerStore {
     String topic = null;
     String target = cmd.targetSpec();
     if (target.equals("*")) {
+      topic = "*"; // pushed as topic "*" so recipients tell a broadcast from a DM
       PreparedStatement p = db.cached(c, "SELECT id FROM members WHERE mesh_id = ? AND revoked = 0 AND id <> ?"
           + " ORDER BY joined_at, id");
       p.setString(1, cmd.meshId());
