@@ -83,6 +83,15 @@ final class RecordingListener implements BrokerListener {
     }
   }
 
+  /** The next {@code n} events, in order. */
+  List<String> next(int n) throws InterruptedException {
+    List<String> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(take(events, "event " + (i + 1) + " of " + n + " (got " + out + ")"));
+    }
+    return out;
+  }
+
   static <T> T take(BlockingQueue<T> queue, String what) throws InterruptedException {
     T item = queue.poll(10, TimeUnit.SECONDS);
     if (item == null) {
