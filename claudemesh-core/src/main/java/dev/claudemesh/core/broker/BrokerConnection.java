@@ -1005,14 +1005,17 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     }
   }
 
-  /** {@code scheme://host:port/path} without user info or query, for messages and logs. */
-  private static String displayUrl(String url) {
-    HttpUrl parsed = HttpUrl.parse(url.replaceFirst("(?i)^ws", "http"));
+  /** {@code scheme://host[:port]/path} without user info or query, for messages and logs. */
+  static String displayUrl(String url) {
+    boolean ws = url.regionMatches(true, 0, "ws", 0, 2);
+    HttpUrl parsed = HttpUrl.parse(ws ? "http" + url.substring(2) : url);
     if (parsed == null) {
-      return url;
+      return url.length() > 200 ? url.substring(0, 200) + "…" : url;
     }
-    String scheme = url.regionMatches(true, 0, "wss:", 0, 4) ? "wss" : "ws";
-    return scheme + "://" + parsed.host() + ":" + parsed.port() + parsed.encodedPath();
+    String scheme = ws ? (parsed.isHttps() ? "wss" : "ws") : parsed.scheme();
+    String host = parsed.host().contains(":") ? "[" + parsed.host() + "]" : parsed.host();
+    String port = parsed.port() == HttpUrl.defaultPort(parsed.scheme()) ? "" : ":" + parsed.port();
+    return scheme + "://" + host + port + parsed.encodedPath();
   }
 
   /** One frame waiting for its answer. */
@@ -1143,8 +1146,8 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
       if (!url.regionMatches(true, 0, "ws://", 0, 5) && !url.regionMatches(true, 0, "wss://", 0, 6)) {
         throw new IllegalArgumentException("url must start with ws:// or wss://, got " + displayUrl(url));
       }
-      if (HttpUrl.parse(url.replaceFirst("(?i)^ws", "http")) == null) {
-        throw new IllegalArgumentException("url is not a valid URL: " + url);
+      if (HttpUrl.parse("http" + url.substring(2)) == null) {
+        throw new IllegalArgumentException("url is not a valid URL: " + displayUrl(url));
       }
       this.url = url;
       return this;
