@@ -658,11 +658,12 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     if (push.isSystem() && MEMBER_REVOKED_EVENT.equals(push.event()) && namesUs(push.eventData())) {
       deliver(push);
       log.error("broker {} revoked member {}; stopping for good", displayUrl, memberId);
+      // end the session before touching the socket, so OkHttp's close callbacks find it gone
+      endSession(s, CloseCodes.REVOKED, MEMBER_REVOKED_EVENT, null, null, null, true);
       WebSocket ws = s.webSocket;
       if (ws != null) {
         ws.close(CloseCodes.NORMAL, MEMBER_REVOKED_EVENT);
       }
-      endSession(s, CloseCodes.REVOKED, MEMBER_REVOKED_EVENT, null, null, null, true);
       return;
     }
     deliver(push);
@@ -814,11 +815,11 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     log.warn("failed feature negotiation with {}: sent require {} optional {}; broker answered {}",
         displayUrl, require, optional, Frames.encode(response));
     String reason = failure.closeReason();
+    endSession(s, CloseCodes.FEATURE_NEGOTIATION_FAILED, reason, null, failure, null, true);
     WebSocket ws = s.webSocket;
     if (ws != null) {
       ws.close(CloseCodes.FEATURE_NEGOTIATION_FAILED, reason);
     }
-    endSession(s, CloseCodes.FEATURE_NEGOTIATION_FAILED, reason, null, failure, null, true);
   }
 
   private void becomeConnected(Session s, HelloAck ack, NegotiatedFeatures agreed) {
@@ -844,9 +845,9 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     String what = phase == Phase.HELLO_SENT ? "hello_ack" : "feature_negotiation_response";
     String reason = "no " + what + " within " + helloAckTimeout.toMillis() + " ms";
     log.warn("{} from {} (attempt {}); reconnecting", reason, displayUrl, s.number);
-    abandon(s, reason);
     endSession(s, ABNORMAL_CLOSURE, reason, null, null,
         phase == Phase.HELLO_SENT ? "hello_ack_timeout" : "negotiation_timeout", false);
+    abandon(s, reason);
   }
 
   private void checkSilence(Session s) {
@@ -865,11 +866,11 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     String reason = "nothing heard for " + TimeUnit.NANOSECONDS.toMillis(silentNanos) + " ms";
     log.warn("{} from {} (silence timeout {} ms); dropping the socket and reconnecting", reason,
         displayUrl, silenceTimeout.toMillis());
+    endSession(s, ABNORMAL_CLOSURE, reason, null, null, "silence", false);
     WebSocket ws = s.webSocket;
     if (ws != null) {
       ws.cancel();
     }
-    endSession(s, ABNORMAL_CLOSURE, reason, null, null, "silence", false);
   }
 
   /** Closes a socket the client gave up on, and cuts it if the broker does not answer promptly. */
