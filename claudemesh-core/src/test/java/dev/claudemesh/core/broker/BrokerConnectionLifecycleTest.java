@@ -11,6 +11,7 @@ import dev.claudemesh.core.protocol.Ack;
 import dev.claudemesh.core.protocol.CloseCodes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +40,18 @@ class BrokerConnectionLifecycleTest {
     broker.close();
   }
 
-  /** Threads the client side may start: ours, and OkHttp's dispatcher threads. */
-  private static List<String> clientThreads() {
-    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-        .filter(name -> name.startsWith("claudemesh-broker-") || name.startsWith("OkHttp Dispatcher")
-            || name.startsWith("OkHttp ws:") || name.startsWith("OkHttp http:"))
-        .sorted().collect(Collectors.toList());
+  /** Live threads the client side may start: ours, and OkHttp's dispatcher threads. */
+  private static Set<Thread> clientThreads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+        .filter(t -> t.getName().startsWith("claudemesh-broker-") || t.getName().startsWith("OkHttp Dispatcher")
+            || t.getName().startsWith("OkHttp ws:") || t.getName().startsWith("OkHttp http:"))
+        .collect(Collectors.toSet());
+  }
+
+  /** Names of client threads alive now that were not alive in {@code before}. */
+  private static List<String> newThreads(Set<Thread> before) {
+    return clientThreads().stream().filter(t -> !before.contains(t)).map(Thread::getName).sorted()
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -84,7 +91,7 @@ class BrokerConnectionLifecycleTest {
 
   @Test
   void closeLeavesNoThreadBehind() throws Exception {
-    List<String> before = clientThreads();
+    Set<Thread> before = clientThreads();
     connection = BrokerTests.builder(broker, listener).build();
     connection.start();
     FakeBroker.Conn conn = broker.nextConnection();
@@ -93,14 +100,16 @@ class BrokerConnectionLifecycleTest {
     connection.send(BrokerTests.dm("one")).get(10, TimeUnit.SECONDS);
     CompletableFuture<Ack> pending = connection.request(dev.claudemesh.core.protocol.Request.listPeers("r-1"))
         .thenApply(frame -> null);
-    assertTrue(clientThreads().stream().anyMatch(name -> name.startsWith("claudemesh-broker-dispatch-")));
+    assertTrue(newThreads(before).stream().anyMatch(name -> name.startsWith("claudemesh-broker-dispatch-")),
+        newThreads(before).toString());
+    assertTrue(newThreads(before).stream().anyMatch(name -> name.startsWith("claudemesh-broker-timer-")));
 
     connection.close();
     assertTrue(conn.awaitClose().startsWith("1000 closed by the client"));
     ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(10, TimeUnit.SECONDS));
     assertTrue(e.getCause().getMessage().contains("closed by the client"), e.getCause().getMessage());
     assertEquals("disconnected " + CloseCodes.NORMAL + " false", listener.await("disconnected"));
-    eventually("threads gone: " + clientThreads() + " vs " + before, () -> clientThreads().equals(before));
+    eventually("no thread left behind", () -> newThreads(before).isEmpty());
     assertFalse(connection.isConnected());
     connection.close(); // idempotent
   }
@@ -135,7 +144,7 @@ class BrokerConnectionLifecycleTest {
 
   @Test
   void aListenerMayCloseTheConnectionFromItsCallback() throws Exception {
-    List<String> before = clientThreads();
+    Set<Thread> before = clientThreads();
     BrokerConnection[] holder = new BrokerConnection[1];
     BrokerListener closing = new BrokerListener() {
       @Override
@@ -151,7 +160,7 @@ class BrokerConnectionLifecycleTest {
     eventually("connected", connection::isConnected);
     conn.socket().close(CloseCodes.REPLACED_BY_NEWER_CONNECTION, "replaced_by_newer_connection");
     assertEquals(CloseCodes.REPLACED_BY_NEWER_CONNECTION, RecordingListener.take(listener.fatals, "onFatal").closeCode());
-    eventually("threads gone: " + clientThreads() + " vs " + before, () -> clientThreads().equals(before));
+    eventually("no thread left behind", () -> newThreads(before).isEmpty());
   }
 
   @Test

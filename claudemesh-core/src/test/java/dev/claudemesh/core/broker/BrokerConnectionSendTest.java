@@ -96,10 +96,12 @@ class BrokerConnectionSendTest {
   @Test
   void futuresCompleteOnTheConnectionsTimerThread() throws Exception {
     connect(BrokerTests.builder(broker, listener));
-    broker.autoAck = true;
-    String thread = connection.send(BrokerTests.dm("t-1")).thenApply(ack -> Thread.currentThread().getName())
-        .get(10, TimeUnit.SECONDS);
-    assertTrue(thread.startsWith("claudemesh-broker-timer-"), thread);
+    CompletableFuture<String> thread = connection.send(BrokerTests.dm("t-1"))
+        .thenApply(ack -> Thread.currentThread().getName());
+    conn.next(SendFrame.class);
+    conn.send(FakeBroker.ack("t-1", 201));
+    String name = thread.get(10, TimeUnit.SECONDS);
+    assertTrue(name.startsWith("claudemesh-broker-timer-"), name);
   }
 
   @Test

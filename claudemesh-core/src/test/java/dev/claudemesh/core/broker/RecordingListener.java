@@ -30,14 +30,14 @@ final class RecordingListener implements BrokerListener {
 
   @Override
   public void onConnected(HelloAck helloAck, NegotiatedFeatures features) {
-    connected.add(features);
     record("connected");
+    connected.add(features);
   }
 
   @Override
   public void onPush(Push push) {
-    pushes.add(push);
     record("push " + push.messageId());
+    pushes.add(push);
   }
 
   @Override
@@ -47,26 +47,26 @@ final class RecordingListener implements BrokerListener {
 
   @Override
   public void onNegotiationFailed(NegotiationFailure failure) {
-    negotiationFailures.add(failure);
     record("negotiation_failed " + failure.kind());
+    negotiationFailures.add(failure);
   }
 
   @Override
   public void onFatal(BrokerFatalException failure) {
-    fatals.add(failure);
     record("fatal " + failure.closeCode());
+    fatals.add(failure);
   }
 
   @Override
   public void onInvalidFrame(InvalidFrameException problem) {
-    problems.add(problem.getMessage());
     record("invalid");
+    problems.add(problem.getMessage());
   }
 
   @Override
   public void onUnexpectedFrame(Frame frame, String problem) {
-    problems.add(problem);
     record("unexpected " + frame.type());
+    problems.add(problem);
   }
 
   /** Waits for the next event starting with {@code prefix}, skipping others; returns it. */
