@@ -1,5 +1,6 @@
 package dev.claudemesh.core.broker;
 
+import dev.claudemesh.core.protocol.Frame;
 import dev.claudemesh.core.protocol.HelloAck;
 import dev.claudemesh.core.protocol.InvalidFrameException;
 import dev.claudemesh.core.protocol.NegotiatedFeatures;
@@ -36,4 +37,12 @@ public interface BrokerListener {
 
   /** A frame that failed validation was dropped (already counted). */
   default void onInvalidFrame(InvalidFrameException problem) {}
+
+  /**
+   * A valid frame that does not fit the conversation was dropped (already counted with the invalid
+   * frames): an {@code ack} or answer for an id with nothing in flight, a handshake frame out of
+   * turn, or a frame only clients send. {@code problem} names the frame type and id, never
+   * contents.
+   */
+  default void onUnexpectedFrame(Frame frame, String problem) {}
 }
