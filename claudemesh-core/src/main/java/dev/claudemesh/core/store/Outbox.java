@@ -41,6 +41,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Outbox implements AutoCloseable {
   public static final long DEFAULT_MAX_BYTES = 5_000_000_000L;
+  /** The store schema version this build writes ({@code schema_version}, SPEC §1). */
+  public static final int SCHEMA_VERSION = StoreSchema.CURRENT;
   static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
   static final String MAX_AGE_ERROR = "max_age_exceeded";
 
