@@ -111,7 +111,9 @@ public final class MeshHarness implements AutoCloseable {
     }
     DaemonPaths paths = paths(name);
     if (!Files.exists(paths.meshJson())) {
-      Files.createDirectories(paths.dir());
+      Files.createDirectories(paths.dir().getParent());
+      Files.createDirectory(paths.dir(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
       String invite = broker().createInvite(slug, 1, false);
       Peer.join(paths, env(name), broker().wsUrl(), invite, name);
     }

@@ -102,7 +102,7 @@ class RoundTripTest {
 
       bob.unsubscribe("ops");
       alice.send(SendRequest.of("#ops", "after leaving"));
-      await("sent", WAIT, () -> alice.health().queueDepth() == 0 && alice.health().inflight() == 0);
+      await("sent", WAIT, () -> idle(alice));
       Thread.sleep(300);
       assertEquals(2, Inboxes.count(bob));
     }
@@ -127,6 +127,14 @@ class RoundTripTest {
       assertEquals(422, unknown.httpStatus());
       assertEquals(1, alice.outbox().depth().values().stream().mapToLong(Long::longValue).sum(),
           "only the send by name has an outbox row; the refused one left none");
+    }
+  }
+
+  private static boolean idle(Peer peer) {
+    try {
+      return peer.health().queueDepth() == 0 && peer.health().inflight() == 0;
+    } catch (IOException e) {
+      throw new AssertionError(e);
     }
   }
 
