@@ -157,6 +157,14 @@ public final class Connection implements Session.Listener.AutoDemanding {
     }
   }
 
+  /** Drops the connection without a close handshake, as a network failure would. */
+  void disconnect() {
+    Session s = session;
+    if (s != null) {
+      s.disconnect();
+    }
+  }
+
   /** Closes with a code and a short reason (at most 123 bytes). */
   void close(int code, String reason) {
     Session s = session;

@@ -368,6 +368,9 @@ final class Hub {
     if (ack.deliveryId().startsWith("sys-")) {
       return; // system pushes are live-only; nothing to complete
     }
+    if (sends.faults.ignoreClientAck(c.memberOrThrow().id(), ack.deliveryId())) {
+      return;
+    }
     store.completeDelivery(ack.deliveryId(), c.memberOrThrow().id(), now()).whenComplete((done, failure) -> {
       if (failure != null) {
         log.warn("completing delivery {} failed: {}", ack.deliveryId(), failure.toString());

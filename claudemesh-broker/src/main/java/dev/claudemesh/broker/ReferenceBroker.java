@@ -89,6 +89,7 @@ public final class ReferenceBroker implements AutoCloseable {
     });
     Hub hub = new Hub(settings, opened, metrics, scheduler);
     hub.sends.betweenB1AndB2 = betweenB1AndB2;
+    hub.sends.faults = settings.faults();
 
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("claudemesh-broker-http");
@@ -417,6 +418,7 @@ public final class ReferenceBroker implements AutoCloseable {
     private Duration maintenanceInterval = Duration.ofSeconds(1);
     private Duration sweepInterval = Duration.ofHours(24);
     private Duration inviteTtl = Duration.ofDays(7);
+    private FaultInjection faults = FaultInjection.NONE;
 
     Builder() {}
 
@@ -571,6 +573,15 @@ public final class ReferenceBroker implements AutoCloseable {
       return d;
     }
 
+    /**
+     * Installs hooks that make the broker fail on purpose (lost acks, lost {@code client_ack}s),
+     * for testing clients. Never use it in production.
+     */
+    public Builder faultInjectionForTests(FaultInjection faults) {
+      this.faults = Objects.requireNonNull(faults, "faults == null");
+      return this;
+    }
+
     public ReferenceBroker build() {
       if (dbPath == null) {
         throw new IllegalStateException("dbPath is required");
@@ -584,7 +595,7 @@ public final class ReferenceBroker implements AutoCloseable {
       return new ReferenceBroker(new Settings(dbPath, host, port, clock, features, permanentDedupe,
           dedupeRetentionDays, messageRetentionDays, inlineBytes, deliveryLease, presenceGrace, rateLimit,
           rateWindow, defaultPolicy, helloTimeout, keepaliveInterval, silenceTimeout, maintenanceInterval,
-          sweepInterval, inviteTtl));
+          sweepInterval, inviteTtl, faults));
     }
   }
 }

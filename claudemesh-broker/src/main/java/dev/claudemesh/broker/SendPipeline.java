@@ -40,6 +40,7 @@ final class SendPipeline {
   private final RateLimiter limiter;
   /** Test seam: runs after B1 passed and before B2 starts. */
   volatile @Nullable BiConsumer<Member, SendFrame> betweenB1AndB2;
+  volatile FaultInjection faults = FaultInjection.NONE;
 
   SendPipeline(Hub hub, Settings settings, BrokerStore store, BrokerMetrics metrics) {
     this.hub = hub;
@@ -150,9 +151,12 @@ final class SendPipeline {
     for (AcceptOutcome.NewDelivery d : accepted.deliveries()) {
       queued |= d.leaseOwner() == null;
     }
-    reply(c, new Ack(send.id(), 201, send.clientMessageId(), accepted.brokerMessageId(),
-        accepted.brokerMessageId(), accepted.historyId(), false, true, accepted.firstSeenAt(), queued, null, null,
-        null));
+    boolean dropBeforeAck = faults.dropConnectionBeforeAck(cmd.senderMemberId(), send);
+    if (!dropBeforeAck) {
+      reply(c, new Ack(send.id(), 201, send.clientMessageId(), accepted.brokerMessageId(),
+          accepted.brokerMessageId(), accepted.historyId(), false, true, accepted.firstSeenAt(), queued, null, null,
+          null));
+    }
     StoredMessage message = new StoredMessage(accepted.brokerMessageId(), cmd.meshId(), cmd.senderMemberId(),
         cmd.senderMemberPubkey(), cmd.senderPubkey(), cmd.senderName(), cmd.targetSpec(),
         Target.isTopic(cmd.targetSpec()) ? Target.topicName(cmd.targetSpec())
@@ -164,6 +168,9 @@ final class SendPipeline {
       if (to != null) {
         hub.push(to, d.deliveryId(), message, "message");
       }
+    }
+    if (dropBeforeAck) {
+      c.disconnect(); // committed, pushed, never acknowledged
     }
   }
 

@@ -28,4 +28,5 @@ record Settings(
     Duration silenceTimeout,
     Duration maintenanceInterval,
     Duration sweepInterval,
-    Duration inviteTtl) {}
+    Duration inviteTtl,
+    FaultInjection faults) {}
