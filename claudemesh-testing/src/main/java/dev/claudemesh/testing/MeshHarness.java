@@ -101,22 +101,33 @@ public final class MeshHarness implements AutoCloseable {
   }
 
   /**
-   * The open peer {@code name}: joins the mesh through a fresh invite the first time, then opens
-   * it (and waits until it is connected).
+   * Joins the mesh as {@code name} through a fresh invite, unless its directory already has; does
+   * not open the peer.
+   */
+  public synchronized DaemonPaths join(String name) throws IOException, PeerException {
+    DaemonPaths paths = paths(name);
+    if (!Files.exists(paths.meshJson())) {
+      Files.createDirectories(paths.dir().getParent());
+      if (!Files.isDirectory(paths.dir())) {
+        Files.createDirectory(paths.dir(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+      }
+      String invite = broker().createInvite(slug, 1, false);
+      Peer.join(paths, env(name), broker().wsUrl(), invite, name);
+    }
+    return paths;
+  }
+
+  /**
+   * The open peer {@code name}: joins the mesh the first time, then opens it and waits until it is
+   * connected.
    */
   public synchronized Peer peer(String name) throws IOException, PeerException, InterruptedException {
     Peer open = peers.get(name);
     if (open != null) {
       return open;
     }
-    DaemonPaths paths = paths(name);
-    if (!Files.exists(paths.meshJson())) {
-      Files.createDirectories(paths.dir().getParent());
-      Files.createDirectory(paths.dir(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-      String invite = broker().createInvite(slug, 1, false);
-      Peer.join(paths, env(name), broker().wsUrl(), invite, name);
-    }
+    join(name);
     Peer peer = openPeer(name, c -> {});
     awaitConnected(peer, Duration.ofSeconds(20));
     return peer;
