@@ -447,7 +447,10 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     WebSocket ws;
     synchronized (lock) {
       Session s = session;
-      if (state != State.CONNECTED || s == null || s.webSocket == null) {
+      // pushes may arrive right after hello_ack, while features are still being negotiated: their
+      // acks must go out on the same socket, or the broker waits a whole lease to redeliver
+      boolean sessionUp = state == State.CONNECTED || (state == State.CONNECTING && s != null && s.helloAck != null);
+      if (!sessionUp || s == null || s.webSocket == null) {
         return false;
       }
       ws = s.webSocket;

@@ -32,8 +32,9 @@ public interface BrokerLink {
   CompletableFuture<Frame> request(Request request);
 
   /**
-   * Queues a {@code client_ack}; returns false when the link is down (the broker will redeliver
-   * and the inbox dedupes).
+   * Queues a {@code client_ack} on the current socket once its {@code hello_ack} arrived (also
+   * during feature negotiation, when pushes may already flow); returns false when there is no such
+   * socket (the broker will redeliver and the inbox dedupes).
    */
   boolean clientAck(ClientAck ack);
 
