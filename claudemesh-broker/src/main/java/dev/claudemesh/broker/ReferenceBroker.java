@@ -490,8 +490,9 @@ public final class ReferenceBroker implements AutoCloseable {
 
     /** Largest payload accepted inline, in bytes; default 1 MiB, at least 1024. */
     public Builder inlineBytes(long bytes) {
-      if (bytes < FeatureNegotiation.MIN_PAYLOAD_BYTES) {
-        throw new IllegalArgumentException("inlineBytes must be at least 1024, got " + bytes);
+      if (bytes < FeatureNegotiation.MIN_PAYLOAD_BYTES || bytes > Frames.MAX_INLINE_BYTES) {
+        throw new IllegalArgumentException("inlineBytes must be 1024-" + Frames.MAX_INLINE_BYTES + " (what one frame"
+            + " carries), got " + bytes);
       }
       this.inlineBytes = bytes;
       return this;

@@ -17,8 +17,10 @@ import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.core.identity.Identity;
 import dev.claudemesh.core.identity.IdentityMode;
 import dev.claudemesh.core.identity.MeshConfig;
+import dev.claudemesh.core.jcs.Jcs;
 import dev.claudemesh.core.protocol.FeatureNegotiation;
 import dev.claudemesh.core.protocol.Frame;
+import dev.claudemesh.core.protocol.Frames;
 import dev.claudemesh.core.protocol.HelloAck;
 import dev.claudemesh.core.protocol.NegotiatedFeatures;
 import dev.claudemesh.core.protocol.NegotiationFailure;
@@ -191,6 +193,18 @@ public final class Peer implements AutoCloseable {
     if (bodyBytes > limit) {
       throw new PeerException(PeerException.PAYLOAD_TOO_LARGE, 413,
           "message is " + bodyBytes + " bytes; the broker accepts at most " + limit);
+    }
+    if (send.meta() != null) {
+      int metaChars;
+      try {
+        metaChars = Jcs.canonicalizeValue(send.meta()).length();
+      } catch (IllegalArgumentException e) {
+        throw PeerException.invalid("meta: " + e.getMessage());
+      }
+      if (metaChars > Frames.MAX_META_CHARS) {
+        throw new PeerException(PeerException.PAYLOAD_TOO_LARGE, 413,
+            "meta is " + metaChars + " characters of JSON; at most " + Frames.MAX_META_CHARS);
+      }
     }
     FingerprintRequest request;
     try {
@@ -437,7 +451,7 @@ public final class Peer implements AutoCloseable {
         events.publish(EventKinds.DAEMON_RECONNECT, data("broker_version", helloAck.brokerVersion()));
       }
       everConnected = true;
-      drain.wake();
+      drain.onConnected();
     }
 
     @Override
@@ -630,8 +644,13 @@ public final class Peer implements AutoCloseable {
         inbox = Inbox.builder(paths.dir()).clock(clock).retention(inboxRetention).open();
         inbox.startMaintenance();
         Peer peer = new Peer(this, identity, mesh, outbox, inbox, events);
-        peer.drain.start();
-        peer.connection.start();
+        try {
+          peer.drain.start();
+          peer.connection.start();
+        } catch (RuntimeException e) {
+          peer.close();
+          throw e;
+        }
         return peer;
       } catch (IOException | RuntimeException e) {
         if (inbox != null) {

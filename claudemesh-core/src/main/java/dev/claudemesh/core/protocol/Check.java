@@ -15,7 +15,7 @@ final class Check {
 
   static final int MAX_TEXT = 4096;
   /** Longest base64 ciphertext: a 1 MiB inline payload plus box overhead, base64-expanded. */
-  static final int MAX_CIPHERTEXT_CHARS = (1 << 20) / 3 * 4 + 4096;
+  static final int MAX_CIPHERTEXT_CHARS = (Frames.MAX_INLINE_BYTES + 2) / 3 * 4;
 
   private Check() {}
 
@@ -147,6 +147,15 @@ final class Check {
       id(s, field + "[]");
     }
     return copy;
+  }
+
+  /** A {@code meta} object: at most {@link Frames#MAX_META_CHARS} characters of canonical JSON. */
+  static @Nullable Map<String, @Nullable Object> meta(@Nullable Map<String, @Nullable Object> value) {
+    if (value != null
+        && dev.claudemesh.core.jcs.Jcs.canonicalizeValue(value).length() > Frames.MAX_META_CHARS) {
+      throw new IllegalArgumentException("meta is longer than " + Frames.MAX_META_CHARS + " characters of JSON");
+    }
+    return optionalObject(value);
   }
 
   static @Nullable Map<String, @Nullable Object> optionalObject(

@@ -13,6 +13,16 @@ public final class Frames {
    */
   public static final int MAX_FRAME_CHARS = 2 * 1024 * 1024;
 
+  /**
+   * Largest payload ({@code inline_bytes}) this protocol carries in one frame: 1 MiB of ciphertext
+   * (a DM's plaintext plus the 16-byte box overhead, or a topic body), which base64 keeps well
+   * inside {@link #MAX_FRAME_CHARS} together with the other members.
+   */
+  public static final int MAX_INLINE_BYTES = 1 << 20;
+
+  /** Largest {@code meta} object, as canonical JSON characters, either side accepts. */
+  public static final int MAX_META_CHARS = 64 * 1024;
+
   private Frames() {}
 
   /** The frame as RFC 8785 canonical JSON text. */

@@ -56,10 +56,14 @@ public final class NegotiatedFeatures {
     return policy instanceof String ? (String) policy : FeatureNegotiation.PREFER_NEWEST;
   }
 
+  /**
+   * The broker's {@code inline_bytes}, never more than {@link Frames#MAX_INLINE_BYTES} (what one
+   * frame of this protocol carries); {@link #DEFAULT_INLINE_BYTES} when not negotiated.
+   */
   public int inlineBytes() {
     Object bytes = param(FeatureNegotiation.MAX_PAYLOAD, "inline_bytes");
     return bytes instanceof Number
-        ? (int) Math.min(Integer.MAX_VALUE, ((Number) bytes).longValue())
+        ? (int) Math.min(Frames.MAX_INLINE_BYTES, ((Number) bytes).longValue())
         : DEFAULT_INLINE_BYTES;
   }
 

@@ -43,7 +43,7 @@ public record Push(
     Check.optionalId(replyToId, "replyToId");
     Check.priority(priority, "priority");
     Check.nonNegative(createdAt, "createdAt");
-    meta = Check.optionalObject(meta);
+    meta = Check.meta(meta);
     if (clientMessageId != null) {
       Check.id(clientMessageId, "client_message_id", 128);
     }

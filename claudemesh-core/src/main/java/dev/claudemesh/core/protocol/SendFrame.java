@@ -43,7 +43,7 @@ public record SendFrame(
     Check.base64(ciphertext, "ciphertext", Check.MAX_CIPHERTEXT_CHARS);
     Check.optionalId(replyToId, "replyToId");
     mentions = Check.idList(mentions, "mentions", 256);
-    meta = Check.optionalObject(meta);
+    meta = Check.meta(meta);
     if (clientMessageId != null) {
       Check.id(clientMessageId, "client_message_id", 128);
     }

@@ -211,7 +211,7 @@ class FeatureNegotiationTest {
     NegotiatedFeatures features = FeatureNegotiation.evaluate(
         new FeatureNegotiationResponse(supported, List.of()), ALL, List.of(), w -> { }).features();
     assertNotNull(features);
-    assertEquals(Integer.MAX_VALUE, features.inlineBytes());
+    assertEquals(Frames.MAX_INLINE_BYTES, features.inlineBytes(), "no more than one frame carries");
     assertEquals(OptionalInt.of(Integer.MAX_VALUE), features.dedupeRetentionDays());
   }
 
