@@ -65,7 +65,7 @@ public final class DrainWorker implements AutoCloseable {
   private final ExecutorService io;
   private final Thread thread;
   private volatile boolean stopped;
-  private long nextExpireAt;
+  private volatile long nextExpireAt;
 
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -98,6 +98,15 @@ public final class DrainWorker implements AutoCloseable {
   /** Starts the drain thread. */
   public void start() {
     thread.start();
+  }
+
+  /**
+   * The link came up: sweep expired rows before claiming anything, so a row past the broker's
+   * dedupe window is never sent, then wake.
+   */
+  public void onConnected() {
+    nextExpireAt = 0;
+    wake();
   }
 
   /** Ends the current wait: new rows were accepted, or the link came up. */
@@ -242,7 +251,10 @@ public final class DrainWorker implements AutoCloseable {
     if (status == 201 || status == 200) {
       boolean duplicate = status == 200 || ack.duplicate();
       try {
-        outbox.markDone(id, ack.brokerMessageId(), ack.historyId(), ack.historyAvailable());
+        if (!outbox.markDone(id, ack.brokerMessageId(), ack.historyId(), ack.historyAvailable())) {
+          log.warn("drain: {} was accepted by the broker but is no longer inflight here", id);
+          return;
+        }
         done.incrementAndGet();
         if (duplicate) {
           duplicates.incrementAndGet();

@@ -290,12 +290,17 @@ public final class Outbox implements AutoCloseable {
     });
   }
 
-  /** Pending or inflight rows enqueued more than {@code maxAge} ago → dead ({@code max_age_exceeded}). */
+  /**
+   * Pending rows enqueued more than {@code maxAge} ago → dead ({@code max_age_exceeded}). Inflight
+   * rows are left to their ack: a send already on the wire may still be accepted, and declaring it
+   * dead first would invite a requeue that delivers it twice. An inflight row whose send fails goes
+   * back to pending and dies at the next sweep; after a crash, recovery makes it pending first.
+   */
   public int expire(Duration maxAge) throws IOException {
     long cutoff = clock.millis() - maxAge.toMillis();
     int expired = db.write(c -> {
       try (PreparedStatement update = c.prepareStatement("UPDATE outbox SET status = 'dead', last_error = ?"
-          + " WHERE status IN ('pending', 'inflight') AND enqueued_at < ?")) {
+          + " WHERE status = 'pending' AND enqueued_at < ?")) {
         update.setString(1, MAX_AGE_ERROR);
         update.setLong(2, cutoff);
         return update.executeUpdate();
