@@ -123,10 +123,7 @@ public final class SqliteFile implements AutoCloseable {
    */
   public <T> T write(WriteTask<T> task) throws IOException {
     Pending<T> pending = new Pending<>(task, false);
-    if (closed) {
-      throw new IOException(name + " is closed");
-    }
-    queue.add(pending);
+    enqueue(pending);
     return await(pending);
   }
 
@@ -137,11 +134,24 @@ public final class SqliteFile implements AutoCloseable {
    */
   public <T> CompletableFuture<T> writeAsync(WriteTask<T> task) {
     Pending<T> pending = new Pending<>(task, false);
+    enqueue(pending);
+    return pending.future;
+  }
+
+  /**
+   * Queues a task, or fails it if the file is closed. A task queued while {@link #close()} runs is
+   * either taken by the writer or the close drain, or taken back here and failed: none waits
+   * forever.
+   */
+  private void enqueue(Pending<?> pending) {
     if (closed) {
-      return CompletableFuture.failedFuture(new IOException(name + " is closed"));
+      pending.future.completeExceptionally(new IOException(name + " is closed"));
+      return;
     }
     queue.add(pending);
-    return pending.future;
+    if (closed && queue.remove(pending)) {
+      pending.future.completeExceptionally(new IOException(name + " is closed"));
+    }
   }
 
   private <T> T await(Pending<T> pending) throws IOException {
@@ -191,10 +201,7 @@ public final class SqliteFile implements AutoCloseable {
    */
   public <T> T writeOutsideTransaction(WriteTask<T> task) throws IOException {
     Pending<T> pending = new Pending<>(task, true);
-    if (closed) {
-      throw new IOException(name + " is closed");
-    }
-    queue.add(pending);
+    enqueue(pending);
     return await(pending);
   }
 
