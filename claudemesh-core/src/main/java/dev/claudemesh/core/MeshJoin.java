@@ -82,7 +82,7 @@ final class MeshJoin {
         }
         try {
           return new MeshConfig(str(json, "mesh_id"), str(json, "member_id"), str(json, "slug"),
-              str(json, "broker_url"), displayName);
+              webSocketUrl(brokerUrl, str(json, "broker_url")), displayName);
         } catch (IllegalArgumentException e) {
           throw new IOException("the broker's join answer is malformed: " + e.getMessage(), e);
         }
@@ -91,6 +91,30 @@ final class MeshJoin {
       client.dispatcher().executorService().shutdown();
       client.connectionPool().evictAll();
     }
+  }
+
+  /**
+   * The WebSocket URL to record: the one the user gave when it is {@code ws://} or {@code wss://};
+   * for an HTTP URL, the same scheme strength and authority with the path the broker answered
+   * (default {@code /ws}). The broker's own answer is never trusted for scheme or host: behind a
+   * proxy it may name a bind address or a cleartext scheme.
+   */
+  static String webSocketUrl(String given, String answered) throws PeerException {
+    URI user = URI.create(given);
+    String scheme = user.getScheme().toLowerCase(java.util.Locale.ROOT);
+    if (scheme.equals("ws") || scheme.equals("wss")) {
+      return given;
+    }
+    String path = "/ws";
+    try {
+      String answeredPath = new URI(answered).getRawPath();
+      if (answeredPath != null && !answeredPath.isEmpty()) {
+        path = answeredPath;
+      }
+    } catch (URISyntaxException e) {
+      // keep the default path
+    }
+    return (scheme.equals("https") ? "wss" : "ws") + "://" + user.getRawAuthority() + path;
   }
 
   private static @Nullable Map<?, ?> readJson(@Nullable ResponseBody body) throws IOException {
