@@ -131,6 +131,7 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
   private final Clock clock;
   private final BrokerListener listener;
   private final Duration helloAckTimeout;
+  private final Duration policyReconnectFloor;
   private final Duration ackTimeout;
   private final Duration pingInterval;
   private final Duration silenceTimeout;
@@ -183,6 +184,7 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     this.clock = b.clock;
     this.listener = b.listener;
     this.helloAckTimeout = b.helloAckTimeout;
+    this.policyReconnectFloor = b.policyReconnectFloor;
     this.ackTimeout = b.ackTimeout;
     this.pingInterval = b.pingInterval;
     this.maxQueuedPushes = b.maxQueuedPushes;
@@ -925,6 +927,9 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
       } else {
         state = State.WAITING;
         delayMillis = backoff.next().toMillis();
+        if (code == CloseCodes.POLICY_VIOLATION) {
+          delayMillis = Math.max(delayMillis, policyReconnectFloor.toMillis()); // no tight loop (SPEC §7.6)
+        }
         nextAttemptNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMillis);
         reconnects.computeIfAbsent(counter, k -> new AtomicLong()).incrementAndGet();
         reconnectTask = schedule(this::reconnectNow, Duration.ofMillis(delayMillis));
@@ -1134,6 +1139,7 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
     private BrokerListener listener = new BrokerListener() {};
     private @Nullable OkHttpClient client;
     private Duration helloAckTimeout = Duration.ofSeconds(5);
+    private Duration policyReconnectFloor = CloseCodes.POLICY_RECONNECT_FLOOR;
     private Duration ackTimeout = Duration.ofSeconds(15);
     private Duration pingInterval = Duration.ofSeconds(30);
     private Duration silenceTimeout = Duration.ofSeconds(75);
@@ -1255,6 +1261,12 @@ public final class BrokerConnection implements BrokerLink, AutoCloseable {
      */
     public Builder client(OkHttpClient client) {
       this.client = Objects.requireNonNull(client, "client == null");
+      return this;
+    }
+
+    /** Least delay before reconnecting after a 1008 close; default 60 s (tests shrink it). */
+    public Builder policyReconnectFloor(Duration floor) {
+      this.policyReconnectFloor = positive(floor, "policyReconnectFloor");
       return this;
     }
 

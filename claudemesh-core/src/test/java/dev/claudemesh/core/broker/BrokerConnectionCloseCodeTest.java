@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.claudemesh.core.protocol.CloseCodes;
 import dev.claudemesh.core.protocol.Push;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,7 +44,7 @@ class BrokerConnectionCloseCodeTest {
 
   @ParameterizedTest(name = "close code {0} is fatal")
   @ValueSource(ints = {CloseCodes.REVOKED, CloseCodes.REPLACED_BY_NEWER_CONNECTION,
-      CloseCodes.MEMBER_ALREADY_CONNECTED, CloseCodes.POLICY_VIOLATION})
+      CloseCodes.MEMBER_ALREADY_CONNECTED})
   void fatalCloseCodesStopForGood(int code) throws Exception {
     FakeBroker.Conn conn = connect();
     conn.socket().close(code, "policy says so");
@@ -68,6 +70,23 @@ class BrokerConnectionCloseCodeTest {
     assertTrue(connection.isConnected());
     assertEquals(1L, connection.reconnectsByReason().get("close_" + code));
     assertTrue(listener.fatals.isEmpty());
+  }
+
+  @Test
+  void policyCloseReconnectsOnlyAfterTheFloor() throws Exception {
+    connection = BrokerTests.builder(broker, listener).policyReconnectFloor(Duration.ofMillis(600)).build();
+    connection.start();
+    FakeBroker.Conn conn = broker.nextConnection();
+    listener.await("connected");
+    long closedAt = System.nanoTime();
+    conn.socket().close(CloseCodes.POLICY_VIOLATION, "clock_skew");
+    assertEquals("disconnected 1008 true", listener.await("disconnected"));
+    broker.nextConnection();
+    listener.await("connected");
+    long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+    assertTrue(waitedMs >= 600, "reconnected after " + waitedMs + " ms, before the 600 ms floor");
+    assertTrue(listener.fatals.isEmpty());
+    assertEquals(1L, connection.reconnectsByReason().get("close_1008"));
   }
 
   @Test

@@ -16,7 +16,7 @@ class CloseCodesTest {
         Arguments.of("broker shutdown", CloseCodes.GOING_AWAY, true),
         Arguments.of("no status received", 1005, true),
         Arguments.of("abnormal closure", 1006, true),
-        Arguments.of("authentication failure", CloseCodes.POLICY_VIOLATION, false),
+        Arguments.of("authentication failure (slowly)", CloseCodes.POLICY_VIOLATION, true),
         Arguments.of("message too big", CloseCodes.MESSAGE_TOO_BIG, true),
         Arguments.of("internal error", CloseCodes.INTERNAL_ERROR, true),
         Arguments.of("kicked", CloseCodes.KICKED, true),
