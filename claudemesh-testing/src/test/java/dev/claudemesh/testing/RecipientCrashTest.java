@@ -68,7 +68,6 @@ class RecipientCrashTest {
       } finally {
         first.destroyForcibly();
       }
-      int storedInFirstLife = messageLines(protocol).size();
       await("alice's sends all accepted", WAIT, () -> done(alice) == MESSAGES);
       assertTrue(mesh.broker().openDeliveries(bobMemberId) > 0,
           "deliveries whose acks were lost are still open at the broker");
@@ -90,7 +89,6 @@ class RecipientCrashTest {
       Map<String, Integer> events = new HashMap<>();
       lines.forEach(id -> events.merge(id, 1, Integer::sum));
       events.forEach((id, n) -> assertEquals(1, n, "message events for " + id + " across both lives"));
-      assertTrue(storedInFirstLife >= MESSAGES / 2 && storedInFirstLife <= MESSAGES);
 
       try (Inbox inbox = Inbox.builder(mesh.paths("bob").dir()).open()) {
         List<InboxMessage> rows = new ArrayList<>();
