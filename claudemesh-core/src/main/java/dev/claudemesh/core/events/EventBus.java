@@ -19,8 +19,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Publishes {@link PeerEvent}s to subscribers on one named dispatch thread, in publish order, and
  * keeps the last {@code ringSize} events for replay ({@code Last-Event-ID}). {@link #publish}
- * never blocks: when the dispatch queue is full the event is still recorded in the ring but not
- * dispatched, and {@link #dropped()} counts it. Subscriber exceptions are logged and swallowed.
+ * never blocks: when the dispatch queue is full (by count or by bytes) the event is still recorded
+ * in the ring but not dispatched, and {@link #dropped()} counts it. Subscriber exceptions are
+ * logged and swallowed.
+ *
+ * <p>Memory stays bounded whatever peers send: the ring keeps an event's {@code body} only when
+ * it is at most {@value #RING_BODY_LIMIT} characters; a replayed event with a larger body has
+ * {@code body_omitted: true} instead (the message is in the inbox under its {@code id}).
  */
 public final class EventBus implements AutoCloseable {
   /** The replay ring keeps at least this many events (SPEC §3.4). */
@@ -28,6 +33,11 @@ public final class EventBus implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(EventBus.class);
   private static final int QUEUE_CAPACITY = 65_536;
+  /** Bodies longer than this are not kept in the replay ring. */
+  public static final int RING_BODY_LIMIT = 16 * 1024;
+  /** Events waiting for dispatch may hold at most this many characters of strings. */
+  private static final long QUEUE_CHAR_BUDGET = 64L * 1024 * 1024;
+  private final AtomicLong queuedChars = new AtomicLong();
 
   private final Clock clock;
   private final int ringSize;
@@ -61,13 +71,18 @@ public final class EventBus implements AutoCloseable {
     PeerEvent event;
     synchronized (ring) {
       event = new PeerEvent(nextId.getAndIncrement(), kind, clock.instant(), data);
-      ring.addLast(event);
+      ring.addLast(forRing(event));
       if (ring.size() > ringSize) {
         ring.removeFirst();
       }
       // queue under the same lock so dispatch order equals id order
-      if (!closed && !subscribers.isEmpty() && !queue.offer(event)) {
-        dropped.incrementAndGet();
+      if (!closed && !subscribers.isEmpty()) {
+        long chars = chars(event);
+        if (queuedChars.get() + chars > QUEUE_CHAR_BUDGET || !queue.offer(event)) {
+          dropped.incrementAndGet();
+        } else {
+          queuedChars.addAndGet(chars);
+        }
       }
     }
     return event;
@@ -126,6 +141,7 @@ public final class EventBus implements AutoCloseable {
         }
         continue;
       }
+      queuedChars.addAndGet(-chars(event));
       for (Subscription s : subscribers) {
         if (!s.closed) {
           try {
@@ -136,6 +152,26 @@ public final class EventBus implements AutoCloseable {
         }
       }
     }
+  }
+
+  private static PeerEvent forRing(PeerEvent event) {
+    Object body = event.data().get("body");
+    if (!(body instanceof String) || ((String) body).length() <= RING_BODY_LIMIT) {
+      return event;
+    }
+    Map<String, @Nullable Object> slim = new java.util.LinkedHashMap<>(event.data());
+    slim.remove("body");
+    slim.put("body_omitted", true);
+    return new PeerEvent(event.id(), event.kind(), event.ts(), slim);
+  }
+
+  /** Roughly what an event's strings weigh: enough to bound memory, cheap to compute. */
+  private static long chars(PeerEvent event) {
+    long n = 64;
+    for (Object value : event.data().values()) {
+      n += value instanceof String ? ((String) value).length() : 16;
+    }
+    return n;
   }
 
   /** Stops dispatching; queued events are delivered first, for at most one second. */

@@ -74,6 +74,44 @@ class EventBusTest {
   }
 
   @Test
+  void largeBodiesReachSubscribersButTheRingKeepsOnlyTheirAbsence() throws Exception {
+    try (EventBus bus = new EventBus(Clock.systemUTC())) {
+      List<PeerEvent> seen = new CopyOnWriteArrayList<>();
+      bus.subscribe(seen::add);
+      String big = "b".repeat(EventBus.RING_BODY_LIMIT + 1);
+      bus.publish(EventKinds.MESSAGE, Map.of("id", "row-1", "body", big));
+      bus.publish(EventKinds.MESSAGE, Map.of("id", "row-2", "body", "small"));
+      await("both", () -> seen.size() == 2);
+      assertEquals(big, seen.get(0).data().get("body"), "live subscribers get the whole body");
+      List<PeerEvent> replay = bus.replaySince(0).events();
+      assertEquals(null, replay.get(0).data().get("body"));
+      assertEquals(true, replay.get(0).data().get("body_omitted"));
+      assertEquals("row-1", replay.get(0).data().get("id"));
+      assertEquals("small", replay.get(1).data().get("body"));
+    }
+  }
+
+  @Test
+  void aStuckSubscriberCostsBoundedMemory() throws Exception {
+    try (EventBus bus = new EventBus(Clock.systemUTC())) {
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      bus.subscribe(e -> {
+        try {
+          release.await();
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      String mib = "x".repeat(1 << 20);
+      for (int i = 0; i < 200; i++) { // 200 MiB of bodies against a 64 Mi-character queue budget
+        bus.publish(EventKinds.MESSAGE, Map.of("body", mib));
+      }
+      assertTrue(bus.dropped() >= 130, "dropped " + bus.dropped());
+      release.countDown();
+    }
+  }
+
+  @Test
   void toStringShowsNoData() {
     try (EventBus bus = new EventBus(Clock.systemUTC())) {
       PeerEvent e = bus.publish(EventKinds.MESSAGE, Map.of("body", "secret words"));
