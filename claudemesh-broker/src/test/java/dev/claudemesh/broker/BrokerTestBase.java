@@ -1,5 +1,6 @@
 package dev.claudemesh.broker;
 
+import dev.claudemesh.core.CapturedLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.claudemesh.broker.store.Mesh;
