@@ -69,9 +69,17 @@ public final class BrokerCli implements Callable<Integer> {
     @Option(names = "--host", description = "interface to bind (default ${DEFAULT-VALUE})", defaultValue = "127.0.0.1")
     String host;
 
+    @Option(names = "--features", paramLabel = "FILE", description = "JSON object {feature: {params}} to"
+        + " advertise instead of what this broker implements (for testing clients)")
+    Path features;
+
     @Override
     public Integer call() throws Exception {
-      ReferenceBroker broker = broker(db).host(host).port(port).build().start();
+      ReferenceBroker.Builder builder = broker(db).host(host).port(port);
+      if (features != null) {
+        builder.advertisedFeatures(readFeatures(features));
+      }
+      ReferenceBroker broker = builder.build().start();
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         broker.close();
@@ -81,6 +89,32 @@ public final class BrokerCli implements Callable<Integer> {
       stopped.await();
       return 0;
     }
+  }
+
+  /** Reads a feature advertisement: a JSON object mapping each feature name to its params object. */
+  static java.util.Map<String, java.util.Map<String, @org.jspecify.annotations.Nullable Object>> readFeatures(Path file)
+      throws java.io.IOException {
+    Object parsed;
+    try {
+      parsed = dev.claudemesh.core.jcs.Jcs.parse(java.nio.file.Files.readAllBytes(file));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + " is not strict JSON: " + e.getMessage(), e);
+    }
+    if (!(parsed instanceof java.util.Map)) {
+      throw new IllegalArgumentException(file + " must hold a JSON object {feature: {params}}");
+    }
+    java.util.Map<String, java.util.Map<String, @org.jspecify.annotations.Nullable Object>> out =
+        new java.util.LinkedHashMap<>();
+    for (java.util.Map.Entry<?, ?> e : ((java.util.Map<?, ?>) parsed).entrySet()) {
+      if (!(e.getValue() instanceof java.util.Map)) {
+        throw new IllegalArgumentException(file + ": params of " + e.getKey() + " must be an object");
+      }
+      @SuppressWarnings("unchecked")
+      java.util.Map<String, @org.jspecify.annotations.Nullable Object> params =
+          (java.util.Map<String, @org.jspecify.annotations.Nullable Object>) e.getValue();
+      out.put((String) e.getKey(), params);
+    }
+    return out;
   }
 
   @Command(name = "mesh", mixinStandardHelpOptions = true, description = "Manage meshes.",

@@ -1,9 +1,9 @@
 package dev.claudemesh.broker;
 
-import dev.claudemesh.core.CapturedLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.claudemesh.core.CapturedLogs;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -52,5 +52,19 @@ class BrokerCliTest {
     assertEquals(2, run("--bogus").code());
     assertEquals(2, run().code());
     assertEquals(0, run("--help").code());
+  }
+
+  @Test
+  void featureFilesAreReadStrictlyForServe() throws Exception {
+    Path good = dir.resolve("features.json");
+    Files.writeString(good, "{\"client_message_id_dedupe\":{\"version\":1,\"mode\":\"permanent\"}}");
+    assertEquals("permanent", BrokerCli.readFeatures(good).get("client_message_id_dedupe").get("mode"));
+    Path bad = dir.resolve("bad.json");
+    Files.writeString(bad, "{\"max_payload\": 5}");
+    StringWriter err = new StringWriter();
+    int code = BrokerCli.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+        "serve", "--db", dir.resolve("b.db").toString(), "--port", "0", "--features", bad.toString());
+    assertEquals(1, code);
+    assertTrue(err.toString().contains("params of max_payload must be an object"), err.toString());
   }
 }

@@ -1,14 +1,14 @@
 package dev.claudemesh.broker;
 
-import dev.claudemesh.core.CapturedLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.claudemesh.broker.store.Mesh;
+import dev.claudemesh.core.CapturedLogs;
 import dev.claudemesh.core.crypto.Ed25519SigningKey;
 import dev.claudemesh.core.crypto.SignedStrings;
 import dev.claudemesh.core.jcs.Jcs;
-import dev.claudemesh.core.protocol.HelloAck;
 import dev.claudemesh.core.protocol.Hello;
+import dev.claudemesh.core.protocol.HelloAck;
 import dev.claudemesh.core.protocol.SendFrame;
 import java.io.IOException;
 import java.nio.file.Path;

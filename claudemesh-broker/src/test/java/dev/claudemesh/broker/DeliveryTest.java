@@ -1,9 +1,9 @@
 package dev.claudemesh.broker;
 
-import dev.claudemesh.core.CapturedLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.claudemesh.core.CapturedLogs;
 import dev.claudemesh.core.protocol.Ack;
 import dev.claudemesh.core.protocol.ClientAck;
 import dev.claudemesh.core.protocol.Frame;

@@ -1,8 +1,8 @@
 package dev.claudemesh.broker;
 
-import dev.claudemesh.core.CapturedLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.claudemesh.core.CapturedLogs;
 import dev.claudemesh.core.crypto.Ed25519SigningKey;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

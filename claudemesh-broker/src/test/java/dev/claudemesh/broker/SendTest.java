@@ -1,6 +1,5 @@
 package dev.claudemesh.broker;
 
-import dev.claudemesh.core.CapturedLogs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.claudemesh.core.CapturedLogs;
 import dev.claudemesh.core.protocol.Ack;
 import dev.claudemesh.core.protocol.Ok;
 import dev.claudemesh.core.protocol.Push;
