@@ -106,6 +106,9 @@ public final class ReferenceBroker implements AutoCloseable {
       container.setMaxTextMessageSize(4L * Frames.MAX_FRAME_CHARS);
       container.setIdleTimeout(settings.silenceTimeout().plusSeconds(15));
       container.addMapping("/ws", (request, response, callback) -> hub.newConnection());
+      if (settings.echoEndpoint()) {
+        container.addMapping(EchoEndpoint.PATH, (request, response, callback) -> new EchoEndpoint());
+      }
     });
     ws.setHandler(new HttpRoutes(settings, opened, metrics, hub, this::wsUrl));
     context.setHandler(ws);
@@ -181,6 +184,18 @@ public final class ReferenceBroker implements AutoCloseable {
   /** {@code ws://host:port/ws}. */
   public String wsUrl() {
     return "ws://" + hostForUrl() + ":" + port() + "/ws";
+  }
+
+  /**
+   * {@code ws://host:port/echo}, the raw echo of {@link Builder#echoEndpointForBenchmarks}.
+   *
+   * @throws IllegalStateException if the echo endpoint is not enabled
+   */
+  public String echoUrl() {
+    if (!settings.echoEndpoint()) {
+      throw new IllegalStateException("the echo endpoint is off; see Builder.echoEndpointForBenchmarks");
+    }
+    return "ws://" + hostForUrl() + ":" + port() + EchoEndpoint.PATH;
   }
 
   /** {@code http://host:port}, the base of {@code /v1/join}, {@code /healthz}, {@code /metrics}. */
@@ -419,6 +434,7 @@ public final class ReferenceBroker implements AutoCloseable {
     private Duration sweepInterval = Duration.ofHours(24);
     private Duration inviteTtl = Duration.ofDays(7);
     private FaultInjection faults = FaultInjection.NONE;
+    private boolean echoEndpoint;
 
     Builder() {}
 
@@ -582,6 +598,16 @@ public final class ReferenceBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves a raw WebSocket echo at {@code /echo} beside {@code /ws} (default off): a benchmark
+     * aid that measures the bare transport through the same server, connector and thread pool.
+     * It answers anyone without a hello; never enable it on a broker that others can reach.
+     */
+    public Builder echoEndpointForBenchmarks(boolean enabled) {
+      this.echoEndpoint = enabled;
+      return this;
+    }
+
     public ReferenceBroker build() {
       if (dbPath == null) {
         throw new IllegalStateException("dbPath is required");
@@ -595,7 +621,7 @@ public final class ReferenceBroker implements AutoCloseable {
       return new ReferenceBroker(new Settings(dbPath, host, port, clock, features, permanentDedupe,
           dedupeRetentionDays, messageRetentionDays, inlineBytes, deliveryLease, presenceGrace, rateLimit,
           rateWindow, defaultPolicy, helloTimeout, keepaliveInterval, silenceTimeout, maintenanceInterval,
-          sweepInterval, inviteTtl, faults));
+          sweepInterval, inviteTtl, faults, echoEndpoint));
     }
   }
 }
