@@ -87,13 +87,13 @@ public final class ReferenceBroker implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Hub hub = new Hub(settings, opened, metrics, scheduler);
-    hub.sends.betweenB1AndB2 = betweenB1AndB2;
-    hub.sends.faults = settings.faults();
-
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("claudemesh-broker-http");
     pool.setDaemon(true);
+    Hub hub = new Hub(settings, opened, metrics, scheduler, pool);
+    hub.sends.betweenB1AndB2 = betweenB1AndB2;
+    hub.sends.faults = settings.faults();
+
     Server server = new Server(pool);
     ServerConnector connector = new ServerConnector(server);
     connector.setHost(settings.host());
