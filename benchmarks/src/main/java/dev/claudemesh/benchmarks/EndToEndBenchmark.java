@@ -124,6 +124,7 @@ public final class EndToEndBenchmark {
     Result echo;
     long duplicates;
     long retries;
+    long dropped;
     try (MeshHarness mesh = MeshHarness.builder(root)
         .broker(b -> b.rateLimit(Integer.MAX_VALUE, Duration.ofMinutes(1)).echoEndpointForBenchmarks(true))
         .start()) {
@@ -140,13 +141,14 @@ public final class EndToEndBenchmark {
       }
       duplicates = bob.inbound().duplicateCount();
       retries = alice.drain().retryCount();
+      dropped = bob.connection().droppedPushes();
       int frameChars = pushFrameChars(bodyBytes);
       log("echo: frames of %,d chars (the size of B's push frame)", frameChars);
       echo = echo(mesh.broker().echoUrl(), frameChars);
     } finally {
       deleteRecursively(root);
     }
-    report(args, dm, echo, duplicates, retries);
+    report(args, dm, echo, duplicates, retries, dropped);
   }
 
   // ------------------------------------------------------------------------------- DM phases
@@ -403,7 +405,7 @@ public final class EndToEndBenchmark {
     }
   }
 
-  private void report(String[] args, Result dm, Result echo, long duplicates, long retries) {
+  private void report(String[] args, Result dm, Result echo, long duplicates, long retries, long dropped) {
     List<String> jvm = ManagementFactory.getRuntimeMXBean().getInputArguments();
     StringBuilder command = new StringBuilder("java");
     for (String a : jvm) {
@@ -434,7 +436,9 @@ public final class EndToEndBenchmark {
     out.append("DM latency: from Peer.send returning (durable in A's outbox) to B's message event (B's inbox\n"
         + "committed, client_ack sent). Echo latency: round trip of one frame. Throughput: DMs received by B\n"
         + "per second while A sends as fast as sends are accepted; echo frames answered per second, pipelined.\n");
-    out.append(String.format(Locale.ROOT, "redeliveries seen by B: %d, sends A retried: %d%n", duplicates, retries));
+    out.append(String.format(Locale.ROOT, "redeliveries seen by B: %d, sends A retried: %d, pushes B dropped"
+        + " (listener queue full; the broker redelivers them after its 30 s lease): %d%n", duplicates, retries,
+        dropped));
     System.out.print(out);
   }
 

@@ -105,9 +105,17 @@ public final class ReferenceBroker implements AutoCloseable {
       // Jetty's own limit sits above it so such a frame does not cost the connection.
       container.setMaxTextMessageSize(4L * Frames.MAX_FRAME_CHARS);
       container.setIdleTimeout(settings.silenceTimeout().plusSeconds(15));
-      container.addMapping("/ws", (request, response, callback) -> hub.newConnection());
+      // No permessage-deflate: DM bodies are ciphertext, which does not compress, and inflating and
+      // deflating every frame on both ends cost more CPU than the broker's own work per message.
+      container.addMapping("/ws", (request, response, callback) -> {
+        response.setExtensions(List.of());
+        return hub.newConnection();
+      });
       if (settings.echoEndpoint()) {
-        container.addMapping(EchoEndpoint.PATH, (request, response, callback) -> new EchoEndpoint());
+        container.addMapping(EchoEndpoint.PATH, (request, response, callback) -> {
+          response.setExtensions(List.of()); // the same transport as /ws
+          return new EchoEndpoint();
+        });
       }
     });
     ws.setHandler(new HttpRoutes(settings, opened, metrics, hub, this::wsUrl));
