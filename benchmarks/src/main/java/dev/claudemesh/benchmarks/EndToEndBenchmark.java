@@ -66,7 +66,7 @@ public final class EndToEndBenchmark {
   private int bodyBytes = 256;
   private int rate = 500;
   private int latencyMessages = 5_000;
-  private int senderThreads = 8;
+  private int senderThreads = 32;
   private int echoWindow = 256;
 
   private final ConcurrentHashMap<String, Phase> phases = new ConcurrentHashMap<>();
