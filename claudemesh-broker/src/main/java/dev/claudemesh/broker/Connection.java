@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket connection: the Jetty listener and the connection's state. Before {@code hello}
- * only a hello is accepted; afterwards frames go to the {@link Hub}. Writes are enqueued in call
- * order under the connection's lock, so pushes to one connection keep their order.
+ * only a hello is accepted; afterwards frames go to the {@link Hub}. Writes (and a close) are queued
+ * in call order and written by one task at a time, so pushes to one connection keep their order.
  *
  * <p>Public only because Jetty calls listener methods through method handles, which need a public
  * class; it cannot be constructed outside this package and is not an API.
@@ -47,9 +47,16 @@ public final class Connection implements Session.Listener.AutoDemanding {
   volatile boolean visible = true;
   volatile List<String> capabilities = List.of();
 
+  private final java.util.concurrent.ConcurrentLinkedQueue<Object> outbound =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
+  private final Callback writeFailed;
+
   Connection(String id, Hub hub) {
     this.id = id;
     this.hub = hub;
+    this.writeFailed = Callback.from(() -> { }, failure -> log.debug("write to connection {} failed: {}", id,
+        failure.toString()));
   }
 
   boolean authenticated() {
@@ -132,19 +139,67 @@ public final class Connection implements Session.Listener.AutoDemanding {
 
   /** Enqueues a frame; dropped silently when the connection is gone. */
   void send(Frame frame) {
-    sendText(Frames.encode(frame));
+    enqueue(frame);
   }
 
   void sendText(String text) {
-    Session s = session;
-    if (s == null || closed) {
+    enqueue(text);
+  }
+
+  /**
+   * Outbound frames are encoded and handed to Jetty by one task at a time on the hub's outbound
+   * executor, in the order they were enqueued, so a caller (often the store's writer thread
+   * completing a commit) only appends to a queue. A burst is drained by one task.
+   */
+  private void enqueue(Object item) {
+    if (session == null || closed) {
       return;
     }
-    synchronized (this) {
-      s.sendText(text, Callback.from(() -> { }, failure -> log.debug("write to connection {} failed: {}", id,
-          failure.toString())));
+    outbound.add(item);
+    if (draining.compareAndSet(false, true)) {
+      try {
+        hub.outboundExecutor().execute(this::drainOutbound);
+      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        drainOutbound();
+      }
     }
   }
+
+  private void drainOutbound() {
+    while (true) {
+      for (Object item; (item = outbound.poll()) != null; ) {
+        write(item);
+      }
+      draining.set(false);
+      // an item added after the last poll but before the flag cleared would otherwise wait
+      if (outbound.isEmpty() || !draining.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  private void write(Object item) {
+    Session s = session;
+    if (s == null) {
+      return;
+    }
+    try {
+      if (item instanceof CloseRequest) {
+        CloseRequest close = (CloseRequest) item;
+        s.close(close.code(), close.reason(), Callback.NOOP);
+        return;
+      }
+      if (closed) {
+        return;
+      }
+      String text = item instanceof String ? (String) item : Frames.encode((Frame) item);
+      s.sendText(text, writeFailed);
+    } catch (RuntimeException e) { // one bad frame must not stop the frames behind it
+      log.error("writing to connection {} failed", id, e);
+    }
+  }
+
+  private record CloseRequest(int code, String reason) {}
 
   void ping() {
     Session s = session;
@@ -165,13 +220,27 @@ public final class Connection implements Session.Listener.AutoDemanding {
     }
   }
 
-  /** Closes with a code and a short reason (at most 123 bytes). */
+  /**
+   * Closes with a code and a short reason (at most 123 bytes), after every frame enqueued before.
+   */
   void close(int code, String reason) {
-    Session s = session;
-    if (s == null) {
+    if (session == null) {
       return;
     }
-    synchronized (this) {
+    outbound.add(new CloseRequest(code, reason));
+    if (draining.compareAndSet(false, true)) {
+      try {
+        hub.outboundExecutor().execute(this::drainOutbound);
+      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        drainOutbound();
+      }
+    }
+  }
+
+  /** Closes at once, ahead of anything still queued (broker shutdown). */
+  void closeNow(int code, String reason) {
+    Session s = session;
+    if (s != null) {
       s.close(code, reason, Callback.NOOP);
     }
   }

@@ -59,6 +59,7 @@ final class Hub {
   private final BrokerStore store;
   private final BrokerMetrics metrics;
   private final ScheduledExecutorService scheduler;
+  private final java.util.concurrent.Executor outbound;
   final SendPipeline sends;
 
   /** Every open connection, authenticated or not. */
@@ -70,12 +71,22 @@ final class Hub {
 
   private record GraceEntry(Member member, long since) {}
 
-  Hub(Settings settings, BrokerStore store, BrokerMetrics metrics, ScheduledExecutorService scheduler) {
+  /**
+   * @param outbound runs each connection's write task (encoding and handing frames to Jetty), so
+   *     the store's writer thread never does it
+   */
+  Hub(Settings settings, BrokerStore store, BrokerMetrics metrics, ScheduledExecutorService scheduler,
+      java.util.concurrent.Executor outbound) {
     this.settings = settings;
     this.store = store;
     this.metrics = metrics;
     this.scheduler = scheduler;
+    this.outbound = outbound;
     this.sends = new SendPipeline(this, settings, store, metrics);
+  }
+
+  java.util.concurrent.Executor outboundExecutor() {
+    return outbound;
   }
 
   long now() {
@@ -586,7 +597,7 @@ final class Hub {
   /** Closes every connection (broker shutdown). */
   void closeAll() {
     for (Connection c : connections.values()) {
-      c.close(CloseCodes.GOING_AWAY, "broker_shutdown");
+      c.closeNow(CloseCodes.GOING_AWAY, "broker_shutdown");
     }
   }
 

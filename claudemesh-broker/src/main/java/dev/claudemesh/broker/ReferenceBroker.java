@@ -87,13 +87,13 @@ public final class ReferenceBroker implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Hub hub = new Hub(settings, opened, metrics, scheduler);
-    hub.sends.betweenB1AndB2 = betweenB1AndB2;
-    hub.sends.faults = settings.faults();
-
     QueuedThreadPool pool = new QueuedThreadPool(200, 8);
     pool.setName("claudemesh-broker-http");
     pool.setDaemon(true);
+    Hub hub = new Hub(settings, opened, metrics, scheduler, pool);
+    hub.sends.betweenB1AndB2 = betweenB1AndB2;
+    hub.sends.faults = settings.faults();
+
     Server server = new Server(pool);
     ServerConnector connector = new ServerConnector(server);
     connector.setHost(settings.host());
@@ -105,7 +105,18 @@ public final class ReferenceBroker implements AutoCloseable {
       // Jetty's own limit sits above it so such a frame does not cost the connection.
       container.setMaxTextMessageSize(4L * Frames.MAX_FRAME_CHARS);
       container.setIdleTimeout(settings.silenceTimeout().plusSeconds(15));
-      container.addMapping("/ws", (request, response, callback) -> hub.newConnection());
+      // No permessage-deflate: DM bodies are ciphertext, which does not compress, and inflating and
+      // deflating every frame on both ends cost more CPU than the broker's own work per message.
+      container.addMapping("/ws", (request, response, callback) -> {
+        response.setExtensions(List.of());
+        return hub.newConnection();
+      });
+      if (settings.echoEndpoint()) {
+        container.addMapping(EchoEndpoint.PATH, (request, response, callback) -> {
+          response.setExtensions(List.of()); // the same transport as /ws
+          return new EchoEndpoint();
+        });
+      }
     });
     ws.setHandler(new HttpRoutes(settings, opened, metrics, hub, this::wsUrl));
     context.setHandler(ws);
@@ -181,6 +192,18 @@ public final class ReferenceBroker implements AutoCloseable {
   /** {@code ws://host:port/ws}. */
   public String wsUrl() {
     return "ws://" + hostForUrl() + ":" + port() + "/ws";
+  }
+
+  /**
+   * {@code ws://host:port/echo}, the raw echo of {@link Builder#echoEndpointForBenchmarks}.
+   *
+   * @throws IllegalStateException if the echo endpoint is not enabled
+   */
+  public String echoUrl() {
+    if (!settings.echoEndpoint()) {
+      throw new IllegalStateException("the echo endpoint is off; see Builder.echoEndpointForBenchmarks");
+    }
+    return "ws://" + hostForUrl() + ":" + port() + EchoEndpoint.PATH;
   }
 
   /** {@code http://host:port}, the base of {@code /v1/join}, {@code /healthz}, {@code /metrics}. */
@@ -419,6 +442,7 @@ public final class ReferenceBroker implements AutoCloseable {
     private Duration sweepInterval = Duration.ofHours(24);
     private Duration inviteTtl = Duration.ofDays(7);
     private FaultInjection faults = FaultInjection.NONE;
+    private boolean echoEndpoint;
 
     Builder() {}
 
@@ -583,6 +607,16 @@ public final class ReferenceBroker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves a raw WebSocket echo at {@code /echo} beside {@code /ws} (default off): a benchmark
+     * aid that measures the bare transport through the same server, connector and thread pool.
+     * It answers anyone without a hello; never enable it on a broker that others can reach.
+     */
+    public Builder echoEndpointForBenchmarks(boolean enabled) {
+      this.echoEndpoint = enabled;
+      return this;
+    }
+
     public ReferenceBroker build() {
       if (dbPath == null) {
         throw new IllegalStateException("dbPath is required");
@@ -596,7 +630,7 @@ public final class ReferenceBroker implements AutoCloseable {
       return new ReferenceBroker(new Settings(dbPath, host, port, clock, features, permanentDedupe,
           dedupeRetentionDays, messageRetentionDays, inlineBytes, deliveryLease, presenceGrace, rateLimit,
           rateWindow, defaultPolicy, helloTimeout, keepaliveInterval, silenceTimeout, maintenanceInterval,
-          sweepInterval, inviteTtl, faults));
+          sweepInterval, inviteTtl, faults, echoEndpoint));
     }
   }
 }

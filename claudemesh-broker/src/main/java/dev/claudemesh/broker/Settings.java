@@ -29,4 +29,5 @@ record Settings(
     Duration maintenanceInterval,
     Duration sweepInterval,
     Duration inviteTtl,
-    FaultInjection faults) {}
+    FaultInjection faults,
+    boolean echoEndpoint) {}

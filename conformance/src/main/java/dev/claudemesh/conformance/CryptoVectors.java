@@ -120,7 +120,19 @@ final class CryptoVectors {
     } catch (DecryptionFailedException e) {
       opened = "ciphertext_b64 does not open: " + e.getMessage();
     }
-    return firstProblem(sameText("ciphertext_b64", expected, sealed.ciphertextBase64()), opened);
+    // the precomputed path (crypto_box_beforenm + easy_afternm) must give the same bytes
+    Box.SharedKey shared = Box.precompute(recipient.publicKey().toX25519(), sender.toX25519());
+    String precomputed = shared.seal(plaintext, nonce).ciphertextBase64();
+    String openedShared;
+    try {
+      openedShared = Arrays.equals(plaintext, Box.precompute(sender.publicKey().toX25519(), recipient.toX25519())
+          .open(SealedEnvelope.fromBase64(string(v, "nonce_b64"), expected)))
+          ? null : "opened with the precomputed key to a different plaintext";
+    } catch (DecryptionFailedException e) {
+      openedShared = "ciphertext_b64 does not open with the precomputed key: " + e.getMessage();
+    }
+    return firstProblem(sameText("ciphertext_b64", expected, sealed.ciphertextBase64()), opened,
+        sameText("ciphertext_b64 (precomputed)", expected, precomputed), openedShared);
   }
 
   private static @Nullable String checkHello(Map<?, ?> v) {

@@ -415,11 +415,7 @@ public final class SqliteBrokerStore implements BrokerStore {
   @Override
   public Optional<DedupeRecord> findDedupe(String meshId, String senderMemberId, String clientMessageId)
       throws IOException {
-    return db.read(c -> {
-      try (PreparedStatement p = c.prepareStatement(DEDUPE_SELECT)) {
-        return readDedupe(p, meshId, senderMemberId, clientMessageId);
-      }
-    });
+    return db.read(c -> readDedupe(db.cached(c, DEDUPE_SELECT), meshId, senderMemberId, clientMessageId));
   }
 
   private static Optional<DedupeRecord> readDedupe(PreparedStatement p, String meshId, String sender, String id)

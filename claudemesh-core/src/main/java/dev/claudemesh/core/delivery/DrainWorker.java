@@ -155,7 +155,7 @@ public final class DrainWorker implements AutoCloseable {
         }
         List<OutboxRow> rows;
         try {
-          rows = outbox.claimDue(want);
+          rows = outbox.claimDue(want, frames::sealInClaim);
         } catch (IOException e) {
           inflight.release(want);
           if (!stopped) {
@@ -230,43 +230,56 @@ public final class DrainWorker implements AutoCloseable {
   }
 
   private void settle(OutboxRow row, @Nullable Ack ack, @Nullable Throwable failure) {
+    boolean releaseNow = true;
     try {
       if (failure != null) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
             ? failure.getCause() : failure;
         settleRetry(row, "transport: " + cause.getMessage());
       } else if (ack != null) {
-        classify(row, ack);
+        releaseNow = !classify(row, ack);
       }
     } catch (RuntimeException e) {
       log.error("drain: settling {} failed", row.clientMessageId(), e);
     } finally {
-      release();
+      if (releaseNow) {
+        release();
+      }
     }
   }
 
-  private void classify(OutboxRow row, Ack ack) {
+  /** Returns true when an accepted row is being marked done asynchronously, which releases its slot. */
+  private boolean classify(OutboxRow row, Ack ack) {
     int status = ack.status();
     String id = row.clientMessageId();
     if (status == 201 || status == 200) {
       boolean duplicate = status == 200 || ack.duplicate();
-      try {
-        if (!outbox.markDone(id, ack.brokerMessageId(), ack.historyId(), ack.historyAvailable())) {
-          log.warn("drain: {} was accepted by the broker but is no longer inflight here", id);
-          return;
-        }
-        done.incrementAndGet();
-        if (duplicate) {
-          duplicates.incrementAndGet();
-          if (!ack.historyAvailable()) {
-            historyUnavailable.incrementAndGet();
-          }
-        }
-      } catch (IOException e) {
-        // stays inflight; recovered to pending at the next start and re-sent as a duplicate
-        log.warn("drain: {} was accepted by the broker but could not be marked done: {}", id, e.getMessage());
-      }
-      return;
+      // the done mark joins the next group commit without holding an io thread for it
+      outbox.markDoneAsync(id, ack.brokerMessageId(), ack.historyId(), ack.historyAvailable())
+          .whenComplete((changed, failure) -> {
+            try {
+              if (failure != null) {
+                // stays inflight; recovered to pending at the next start and re-sent as a duplicate
+                log.warn("drain: {} was accepted by the broker but could not be marked done: {}", id,
+                    failure.getMessage());
+                return;
+              }
+              if (!changed) {
+                log.warn("drain: {} was accepted by the broker but is no longer inflight here", id);
+                return;
+              }
+              done.incrementAndGet();
+              if (duplicate) {
+                duplicates.incrementAndGet();
+                if (!ack.historyAvailable()) {
+                  historyUnavailable.incrementAndGet();
+                }
+              }
+            } finally {
+              release();
+            }
+          });
+      return true;
     }
     Ack.Error error = ack.error();
     String code = error == null ? "status_" + status : error.code();
@@ -279,6 +292,7 @@ public final class DrainWorker implements AutoCloseable {
     } else {
       settleRetry(row, "broker " + status + " " + code);
     }
+    return false;
   }
 
   private void settleRetry(OutboxRow row, String reason) {

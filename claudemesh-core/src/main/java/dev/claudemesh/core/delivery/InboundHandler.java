@@ -4,6 +4,7 @@ import dev.claudemesh.core.broker.BrokerLink;
 import dev.claudemesh.core.crypto.DecryptionFailedException;
 import dev.claudemesh.core.crypto.Ed25519PublicKey;
 import dev.claudemesh.core.crypto.SealedEnvelope;
+import dev.claudemesh.core.crypto.X25519PublicKey;
 import dev.claudemesh.core.events.EventBus;
 import dev.claudemesh.core.events.EventKinds;
 import dev.claudemesh.core.identity.DmKeyRing;
@@ -49,6 +50,10 @@ public final class InboundHandler {
   private final DmKeyRing keyRing;
   private final EventBus events;
   private final Clock clock;
+
+  private static final int SENDER_KEY_CACHE = 1024;
+  private final java.util.concurrent.ConcurrentHashMap<String, X25519PublicKey> senderKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -126,9 +131,21 @@ public final class InboundHandler {
   private String openDirect(Push push) throws DecryptionFailedException, CharacterCodingException {
     SealedEnvelope envelope = SealedEnvelope.fromBase64(
         Objects.requireNonNull(push.nonce(), "nonce"), Objects.requireNonNull(push.ciphertext(), "ciphertext"));
-    Ed25519PublicKey sender = Ed25519PublicKey.fromHex(push.senderPubkey());
-    DmKeyRing.Opened opened = keyRing.open(envelope, sender.toX25519());
+    DmKeyRing.Opened opened = keyRing.open(envelope, senderBoxKey(push.senderPubkey()));
     return strictUtf8(opened.plaintext());
+  }
+
+  /** The X25519 form of a sender's ed25519 key; converted once per sender, not once per DM. */
+  private X25519PublicKey senderBoxKey(String senderPubkeyHex) {
+    X25519PublicKey key = senderKeys.get(senderPubkeyHex);
+    if (key == null) {
+      key = Ed25519PublicKey.fromHex(senderPubkeyHex).toX25519();
+      if (senderKeys.size() >= SENDER_KEY_CACHE) {
+        senderKeys.clear();
+      }
+      senderKeys.put(senderPubkeyHex, key);
+    }
+    return key;
   }
 
   private static String openTopic(Push push) throws CharacterCodingException {

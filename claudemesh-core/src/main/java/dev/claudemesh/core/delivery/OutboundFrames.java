@@ -5,6 +5,7 @@ import dev.claudemesh.core.crypto.Ed25519PublicKey;
 import dev.claudemesh.core.crypto.Ed25519SigningKey;
 import dev.claudemesh.core.crypto.SealedEnvelope;
 import dev.claudemesh.core.crypto.X25519PublicKey;
+import dev.claudemesh.core.crypto.X25519SecretKey;
 import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.protocol.SendFrame;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds the {@code send} frame for an outbox row. A DM is sealed the first time from the member
@@ -40,7 +42,8 @@ final class OutboundFrames {
 
   private final Outbox outbox;
   private final Supplier<Ed25519SigningKey> signingKey;
-  private final Map<String, X25519PublicKey> recipients = new ConcurrentHashMap<>();
+  private final Map<String, Box.SharedKey> sharedKeys = new ConcurrentHashMap<>();
+  private volatile @Nullable SenderKey sender;
 
   OutboundFrames(Outbox outbox, Supplier<Ed25519SigningKey> signingKey) {
     this.outbox = outbox;
@@ -55,10 +58,8 @@ final class OutboundFrames {
     if (request.destinationKind() == DestinationKind.DM) {
       targetSpec = request.destinationRef();
       SealedEnvelope sealed = row.sealed().orElse(null);
-      if (sealed == null) {
-        X25519PublicKey recipient = recipientKey(targetSpec);
-        sealed = Box.seal(request.body().getBytes(StandardCharsets.UTF_8), recipient,
-            signingKey.get().toX25519());
+      if (sealed == null) { // normally sealed by the claim (sealInClaim); this is the fallback that explains failures
+        sealed = sharedKey(targetSpec).seal(request.body().getBytes(StandardCharsets.UTF_8));
         sealed = outbox.saveSealed(row.clientMessageId(), sealed); // the stored one wins
       }
       nonce = sealed.nonceBase64();
@@ -92,21 +93,61 @@ final class OutboundFrames {
     }
   }
 
-  private X25519PublicKey recipientKey(String pubkeyHex) throws Unsendable {
-    X25519PublicKey cached = recipients.get(pubkeyHex);
-    if (cached != null) {
+  /**
+   * Seals a claimed DM row inside the claim's transaction ({@link Outbox.Sealer}); null when it
+   * cannot, and {@link #frameFor} then reports why.
+   */
+  @Nullable SealedEnvelope sealInClaim(OutboxRow row) {
+    try {
+      return sharedKey(row.request().destinationRef()).seal(row.request().body().getBytes(StandardCharsets.UTF_8));
+    } catch (Unsendable | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The precomputed box key from this member's current key to {@code pubkeyHex}: the X25519
+   * conversions and the scalar multiplication run once per recipient (and again after a key
+   * rotation), not once per DM.
+   */
+  private Box.SharedKey sharedKey(String pubkeyHex) throws Unsendable {
+    Ed25519SigningKey signer = signingKey.get();
+    SenderKey sender = this.sender;
+    if (sender == null || (sender.signer != signer && !sender.signer.publicKey().equals(signer.publicKey()))) {
+      sender = new SenderKey(signer, signer.toX25519());
+      this.sender = sender;
+    }
+    Box.SharedKey cached = sharedKeys.get(pubkeyHex);
+    if (cached != null && cached.sender().equals(sender.x25519.publicKey())) {
       return cached;
     }
-    X25519PublicKey key;
+    X25519PublicKey recipient;
     try {
-      key = Ed25519PublicKey.fromHex(pubkeyHex).toX25519();
+      recipient = Ed25519PublicKey.fromHex(pubkeyHex).toX25519();
     } catch (IllegalArgumentException e) {
       throw new Unsendable("recipient_key_invalid", "recipient " + pubkeyHex + " is not a valid member key");
     }
-    if (recipients.size() >= RECIPIENT_CACHE) {
-      recipients.clear();
+    Box.SharedKey key;
+    try {
+      key = Box.precompute(recipient, sender.x25519);
+    } catch (IllegalArgumentException e) {
+      throw new Unsendable("recipient_key_invalid", "recipient " + pubkeyHex + " is not a usable box key");
     }
-    recipients.put(pubkeyHex, key);
+    if (sharedKeys.size() >= RECIPIENT_CACHE) {
+      sharedKeys.clear();
+    }
+    sharedKeys.put(pubkeyHex, key);
     return key;
+  }
+
+  /** The member key the cached shared keys belong to, with its X25519 form. */
+  private static final class SenderKey {
+    final Ed25519SigningKey signer;
+    final X25519SecretKey x25519;
+
+    SenderKey(Ed25519SigningKey signer, X25519SecretKey x25519) {
+      this.signer = signer;
+      this.x25519 = x25519;
+    }
   }
 }

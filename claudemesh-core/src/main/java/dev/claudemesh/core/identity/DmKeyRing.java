@@ -49,6 +49,9 @@ public final class DmKeyRing {
 
   private final Supplier<X25519SecretKey> current;
   private final KeyArchive archive;
+  private static final int SHARED_KEY_CACHE = 1024;
+  private final java.util.concurrent.ConcurrentHashMap<X25519PublicKey, Box.SharedKey> sharedKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong decryptArchived = new AtomicLong();
   private final AtomicLong decryptStale = new AtomicLong();
 
@@ -64,7 +67,7 @@ public final class DmKeyRing {
    *     opens it
    */
   public Opened open(SealedEnvelope envelope, X25519PublicKey sender) throws DecryptionFailedException {
-    byte[] plaintext = tryOpen(envelope, sender, current.get());
+    byte[] plaintext = tryOpenCurrent(envelope, sender, current.get());
     if (plaintext != null) {
       return new Opened(plaintext, KeySource.CURRENT);
     }
@@ -83,6 +86,30 @@ public final class DmKeyRing {
       }
     }
     throw new DecryptionFailedException("DM does not open with the current key or any archived key");
+  }
+
+  /**
+   * Opens with the current key through a precomputed shared key per sender ({@code
+   * crypto_box_beforenm} once per sender, not per DM); a rotated current key gets fresh ones.
+   */
+  private byte @Nullable [] tryOpenCurrent(SealedEnvelope envelope, X25519PublicKey sender, X25519SecretKey key) {
+    Box.SharedKey shared = sharedKeys.get(sender);
+    if (shared == null || !shared.sender().equals(key.publicKey())) {
+      try {
+        shared = Box.precompute(sender, key);
+      } catch (IllegalArgumentException unusable) { // a weak key: the plain path reports it the usual way
+        return tryOpen(envelope, sender, key);
+      }
+      if (sharedKeys.size() >= SHARED_KEY_CACHE) {
+        sharedKeys.clear();
+      }
+      sharedKeys.put(sender, shared);
+    }
+    try {
+      return shared.open(envelope);
+    } catch (DecryptionFailedException e) {
+      return null;
+    }
   }
 
   private static byte @Nullable [] tryOpen(SealedEnvelope envelope, X25519PublicKey sender, X25519SecretKey key) {

@@ -51,12 +51,18 @@ public final class SqliteFile implements AutoCloseable {
   private volatile boolean closed;
   private volatile long commits;
   private final java.util.Map<String, java.sql.PreparedStatement> writerStatements = new java.util.HashMap<>();
+  /** Per read connection; a connection is used by one read task at a time. */
+  private final java.util.Map<Connection, java.util.Map<String, java.sql.PreparedStatement>> readerStatements =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private SqliteFile(Path file, String name, Connection writer, BlockingQueue<Connection> readers) {
     this.file = file;
     this.name = name;
     this.writer = writer;
     this.readers = readers;
+    for (Connection reader : readers) {
+      readerStatements.put(reader, new java.util.HashMap<>());
+    }
     this.writerThread = new Thread(this::runWriter, "claudemesh-" + name + "-writer");
     this.writerThread.setDaemon(true);
   }
@@ -179,17 +185,24 @@ public final class SqliteFile implements AutoCloseable {
   }
 
   /**
-   * A prepared statement kept open for the life of the writer connection, for hot write paths;
-   * on any other connection a fresh one. The caller must not close it.
+   * A prepared statement kept open for the life of its connection, for hot paths: on the writer
+   * connection (inside a write task) or on a pooled read connection (inside a read task, which
+   * holds that connection alone). The caller must not close it and must close its result sets.
    */
   public java.sql.PreparedStatement cached(Connection c, String sql) throws SQLException {
-    if (c != writer) {
-      throw new IllegalStateException("cached statements are for tasks on the writer thread");
+    java.util.Map<String, java.sql.PreparedStatement> statements;
+    if (c == writer) {
+      statements = writerStatements;
+    } else {
+      statements = readerStatements.get(c);
+      if (statements == null) {
+        throw new IllegalStateException("cached statements are for tasks on this file's connections");
+      }
     }
-    java.sql.PreparedStatement statement = writerStatements.get(sql);
+    java.sql.PreparedStatement statement = statements.get(sql);
     if (statement == null) {
       statement = c.prepareStatement(sql);
-      writerStatements.put(sql, statement);
+      statements.put(sql, statement);
     }
     statement.clearParameters();
     return statement;
@@ -266,8 +279,10 @@ public final class SqliteFile implements AutoCloseable {
 
   private void executeBatch(List<Pending<?>> batch) {
     boolean isolate = batch.size() > 1; // a lone task's failure rolls back the whole transaction
+    // transaction control is prepared once like the tasks' hot statements: parsing SAVEPOINT and
+    // RELEASE for every task cost more than many of the tasks themselves
     try (Statement s = writer.createStatement()) {
-      s.execute("BEGIN IMMEDIATE");
+      cached(writer, "BEGIN IMMEDIATE").execute();
       if (!isolate) {
         Pending<?> only = batch.get(0);
         try {
@@ -280,17 +295,17 @@ public final class SqliteFile implements AutoCloseable {
         }
       }
       for (Pending<?> pending : isolate ? batch : List.<Pending<?>>of()) {
-        s.execute("SAVEPOINT task");
+        cached(writer, "SAVEPOINT task").execute();
         try {
           pending.runIn(writer);
-          s.execute("RELEASE task");
+          cached(writer, "RELEASE task").execute();
         } catch (Throwable t) { // a task's own failure: undo only its writes
           s.execute("ROLLBACK TO task");
           s.execute("RELEASE task");
           pending.failure = t;
         }
       }
-      s.execute("COMMIT");
+      cached(writer, "COMMIT").execute();
       commits++;
     } catch (SQLException | RuntimeException e) {
       try (Statement s = writer.createStatement()) {
@@ -327,7 +342,19 @@ public final class SqliteFile implements AutoCloseable {
     closeCachedStatements();
     closeQuietly(writer);
     for (Connection c; (c = readers.poll()) != null; ) {
+      java.util.Map<String, java.sql.PreparedStatement> statements = readerStatements.remove(c);
+      if (statements != null) {
+        statements.values().forEach(SqliteFile::closeQuietly);
+      }
       closeQuietly(c);
+    }
+  }
+
+  private static void closeQuietly(java.sql.PreparedStatement statement) {
+    try {
+      statement.close();
+    } catch (SQLException ignored) {
+      // closing
     }
   }
 

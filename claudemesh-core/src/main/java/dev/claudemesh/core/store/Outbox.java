@@ -1,6 +1,7 @@
 package dev.claudemesh.core.store;
 
 import dev.claudemesh.core.crypto.SealedEnvelope;
+import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.RequestFingerprint;
 import dev.claudemesh.core.internal.SqliteFile;
@@ -176,25 +177,50 @@ public final class Outbox implements AutoCloseable {
 
   /** Marks up to {@code limit} due pending rows inflight and returns them, oldest first. */
   public List<OutboxRow> claimDue(int limit) throws IOException {
+    return claimDue(limit, row -> null);
+  }
+
+  /** Seals a DM row that has no envelope yet; null leaves it unsealed. Must not block. */
+  @FunctionalInterface
+  public interface Sealer {
+    @Nullable SealedEnvelope seal(OutboxRow row);
+  }
+
+  /**
+   * Like {@link #claimDue(int)}, and in the same transaction stores an envelope from {@code
+   * sealer} for each claimed DM row that has none, so a row is claimed and sealed with one commit
+   * and its envelope is durable before it is sent.
+   */
+  public List<OutboxRow> claimDue(int limit, Sealer sealer) throws IOException {
     long now = clock.millis();
     return db.write(c -> {
       List<OutboxRow> rows = new ArrayList<>();
-      try (PreparedStatement select = c.prepareStatement("SELECT " + COLUMNS + " FROM outbox"
-          + " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, enqueued_at LIMIT ?")) {
-        select.setLong(1, now);
-        select.setInt(2, limit);
-        try (ResultSet rs = select.executeQuery()) {
-          while (rs.next()) {
-            rows.add(row(rs, OutboxStatus.INFLIGHT));
-          }
+      PreparedStatement select = db.cached(c, "SELECT " + COLUMNS + " FROM outbox"
+          + " WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, enqueued_at LIMIT ?");
+      select.setLong(1, now);
+      select.setInt(2, limit);
+      try (ResultSet rs = select.executeQuery()) {
+        while (rs.next()) {
+          rows.add(row(rs, OutboxStatus.INFLIGHT));
         }
       }
-      try (PreparedStatement update = c.prepareStatement("UPDATE outbox SET status = 'inflight' WHERE id = ?")) {
-        for (OutboxRow row : rows) {
-          update.setString(1, row.id());
-          update.addBatch();
+      PreparedStatement update = db.cached(c, "UPDATE outbox SET status = 'inflight' WHERE id = ?");
+      PreparedStatement seal = db.cached(c, "UPDATE outbox SET sealed_nonce = ?, sealed_ciphertext = ?"
+          + " WHERE id = ? AND sealed_nonce IS NULL");
+      for (int i = 0; i < rows.size(); i++) {
+        OutboxRow row = rows.get(i);
+        update.setString(1, row.id());
+        update.executeUpdate();
+        if (row.request().destinationKind() == DestinationKind.DM && row.sealed().isEmpty()) {
+          SealedEnvelope envelope = sealer.seal(row);
+          if (envelope != null) {
+            seal.setString(1, envelope.nonceBase64());
+            seal.setString(2, envelope.ciphertextBase64());
+            seal.setString(3, row.id());
+            seal.executeUpdate();
+            rows.set(i, row.withSealed(envelope));
+          }
         }
-        update.executeBatch();
       }
       return rows;
     });
@@ -230,22 +256,46 @@ public final class Outbox implements AutoCloseable {
   public boolean markDone(String clientMessageId, @Nullable String brokerMessageId, @Nullable String historyId,
       boolean historyAvailable) throws IOException {
     long now = clock.millis();
-    boolean changed = db.write(c -> {
-      try (PreparedStatement update = c.prepareStatement("UPDATE outbox SET status = 'done', delivered_at = ?,"
+    boolean changed = db.write(markDoneTask(clientMessageId, brokerMessageId, historyId, historyAvailable, now));
+    warnIfHistoryGone(clientMessageId, changed, historyAvailable);
+    return changed;
+  }
+
+  /**
+   * {@link #markDone} without waiting: the future completes with the same answer once the change
+   * is durable (or exceptionally with an {@link IOException}), on the writer thread, so callers
+   * must only do short work in it.
+   */
+  public java.util.concurrent.CompletableFuture<Boolean> markDoneAsync(String clientMessageId,
+      @Nullable String brokerMessageId, @Nullable String historyId, boolean historyAvailable) {
+    long now = clock.millis();
+    return db.writeAsync(markDoneTask(clientMessageId, brokerMessageId, historyId, historyAvailable, now))
+        .whenComplete((changed, failure) -> {
+          if (changed != null) {
+            warnIfHistoryGone(clientMessageId, changed, historyAvailable);
+          }
+        });
+  }
+
+  private SqliteFile.WriteTask<Boolean> markDoneTask(String clientMessageId, @Nullable String brokerMessageId,
+      @Nullable String historyId, boolean historyAvailable, long now) {
+    return c -> {
+      PreparedStatement update = db.cached(c, "UPDATE outbox SET status = 'done', delivered_at = ?,"
           + " broker_message_id = ?, history_id = ?, history_available = ?, last_error = NULL"
-          + " WHERE client_message_id = ? AND status = 'inflight'")) {
-        update.setLong(1, now);
-        update.setString(2, brokerMessageId);
-        update.setString(3, historyId);
-        update.setInt(4, historyAvailable ? 1 : 0);
-        update.setString(5, clientMessageId);
-        return update.executeUpdate() == 1;
-      }
-    });
+          + " WHERE client_message_id = ? AND status = 'inflight'");
+      update.setLong(1, now);
+      update.setString(2, brokerMessageId);
+      update.setString(3, historyId);
+      update.setInt(4, historyAvailable ? 1 : 0);
+      update.setString(5, clientMessageId);
+      return update.executeUpdate() == 1;
+    };
+  }
+
+  private static void warnIfHistoryGone(String clientMessageId, boolean changed, boolean historyAvailable) {
     if (changed && !historyAvailable) {
       log.warn("outbox {}: broker reports a duplicate whose history is no longer available", clientMessageId);
     }
-    return changed;
   }
 
   /**

@@ -49,6 +49,12 @@ public final class OutboxRow {
     this.sealed = sealed;
   }
 
+  /** This row with its sealed envelope (stored in the same transaction that produced the copy). */
+  OutboxRow withSealed(SealedEnvelope envelope) {
+    return new OutboxRow(id, clientMessageId, fingerprint, request, enqueuedAt, attempts, nextAttemptAt, status,
+        lastError, deliveredAt, brokerMessageId, historyId, abortedAt, abortedBy, supersededBy, envelope);
+  }
+
   public String id() {
     return id;
   }

@@ -64,6 +64,26 @@ class CryptoTest {
   }
 
   @Test
+  void precomputedBoxIsByteIdenticalToCryptoBoxEasy() throws Exception {
+    Ed25519SigningKey alice = Ed25519SigningKey.generate();
+    Ed25519SigningKey bob = Ed25519SigningKey.generate();
+    Box.SharedKey aliceToBob = Box.precompute(bob.publicKey().toX25519(), alice.toX25519());
+    for (int size : new int[] {0, 1, 255, 4096}) {
+      byte[] message = new byte[size];
+      java.util.Arrays.fill(message, (byte) size);
+      byte[] nonce = SecureRandomBytes.next(SealedEnvelope.NONCE_LENGTH);
+      SealedEnvelope direct = Box.seal(message, nonce, bob.publicKey().toX25519(), alice.toX25519());
+      assertEquals(direct, aliceToBob.seal(message, nonce), "size " + size);
+      SealedEnvelope random = aliceToBob.seal(message);
+      assertArrayEquals(message, Box.open(random, alice.publicKey().toX25519(), bob.toX25519()));
+      assertArrayEquals(message, Box.precompute(alice.publicKey().toX25519(), bob.toX25519()).open(random));
+    }
+    Box.SharedKey eve = Box.precompute(alice.publicKey().toX25519(), Ed25519SigningKey.generate().toX25519());
+    assertThrows(DecryptionFailedException.class, () -> eve.open(aliceToBob.seal(new byte[3])));
+    assertFalse(aliceToBob.toString().contains(alice.toX25519().insecureSecretHex()));
+  }
+
+  @Test
   void secretBoxAndSealedBoxRoundTrip() throws Exception {
     byte[] key = SecureRandomBytes.next(32);
     SealedEnvelope envelope = SecretBox.encrypt("x".repeat(2000).getBytes(UTF_8), key);
