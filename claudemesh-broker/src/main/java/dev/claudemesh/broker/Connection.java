@@ -51,12 +51,30 @@ public final class Connection implements Session.Listener.AutoDemanding {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
   private final Callback writeFailed;
+  /** Largest frame accepted before a successful hello. */
+  static final int MAX_HELLO_CHARS = 64 * 1024;
+  /** Largest frame accepted after it: Jetty's limit sits above the protocol's, so such a frame gets an answer. */
+  static final long MAX_MESSAGE_CHARS = 4L * Frames.MAX_FRAME_CHARS;
+
+  /** The member authenticated: frames up to the protocol limit from now on. */
+  void authenticatedLimits() {
+    Session s = session;
+    if (s != null) {
+      s.setMaxTextMessageSize(MAX_MESSAGE_CHARS);
+    }
+  }
 
   Connection(String id, Hub hub) {
     this.id = id;
     this.hub = hub;
-    this.writeFailed = Callback.from(() -> { }, failure -> log.debug("write to connection {} failed: {}", id,
-        failure.toString()));
+    // a write fails when the socket is gone or when the peer stopped reading and Jetty's outgoing
+    // queue is full (maxOutgoingFrames): either way the connection is of no more use
+    this.writeFailed = Callback.from(() -> { }, failure -> {
+      if (!closed) {
+        log.warn("connection {}: a write failed ({}); dropping the connection", id, failure.getClass().getSimpleName());
+        disconnect();
+      }
+    });
   }
 
   boolean authenticated() {
@@ -84,6 +102,8 @@ public final class Connection implements Session.Listener.AutoDemanding {
 
   @Override
   public void onWebSocketOpen(Session session) {
+    // until hello succeeds only a hello is accepted, and a hello is small
+    session.setMaxTextMessageSize(MAX_HELLO_CHARS);
     this.session = session;
     lastHeard = hub.now();
     lastPing = lastHeard;

@@ -308,6 +308,7 @@ final class Hub {
         metrics.connections.dec(replaced.size());
       }
       c.member = member;
+      c.authenticatedLimits();
       c.sessionPubkey = hello.sessionPubkey();
       c.displayName = hello.displayName();
       c.peerType = hello.peerType();

@@ -48,6 +48,8 @@ public final class ReferenceBroker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ReferenceBroker.class);
   /** The broker version reported in {@code hello_ack} and {@code /healthz}. */
   public static final String VERSION = "0.1.0";
+  /** Frames Jetty may hold for one connection before the peer is dropped as not reading. */
+  static final int MAX_OUTGOING_FRAMES = 8192;
 
   private final Settings settings;
   private final BrokerMetrics metrics = new BrokerMetrics();
@@ -103,7 +105,10 @@ public final class ReferenceBroker implements AutoCloseable {
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, context, container -> {
       // Frames over the protocol limit are refused by Frames.decode with an invalid_frame answer;
       // Jetty's own limit sits above it so such a frame does not cost the connection.
-      container.setMaxTextMessageSize(4L * Frames.MAX_FRAME_CHARS);
+      container.setMaxTextMessageSize(Connection.MAX_MESSAGE_CHARS);
+      // a peer that stops reading cannot make the broker queue frames for it without bound: past
+      // this many unsent frames a write fails and the connection is dropped
+      container.setMaxOutgoingFrames(MAX_OUTGOING_FRAMES);
       container.setIdleTimeout(settings.silenceTimeout().plusSeconds(15));
       // No permessage-deflate: DM bodies are ciphertext, which does not compress, and inflating and
       // deflating every frame on both ends cost more CPU than the broker's own work per message.

@@ -42,4 +42,16 @@ class MalformedFrameTest extends BrokerTestBase {
     assertEquals("still-alive", c.expect(PeersList.class).reqId());
     assertTrue(broker.metricsText().contains("cm_broker_invalid_frame_total 7.0"), broker.metricsText());
   }
+
+  @Test
+  void beforeHelloOnlySmallFramesAreAccepted() throws Exception {
+    TestClient c = open();
+    c.sendRaw("{\"type\":\"hello\",\"pad\":\"" + "x".repeat(Connection.MAX_HELLO_CHARS) + "\"}");
+    TestClient.Closed closed = c.awaitClose();
+    assertEquals(1009, closed.code(), "a frame over the pre-hello limit closes the socket as too big");
+    // after a hello, frames up to the protocol limit get answers instead (see above)
+    TestClient ok = connect(join("bob"));
+    ok.sendRaw("{\"type\":\"list_peers\",\"_reqId\":\"r\",\"pad\":\"" + "x".repeat(Connection.MAX_HELLO_CHARS) + "\"}");
+    assertEquals("r", ok.expect(PeersList.class).reqId());
+  }
 }
