@@ -498,11 +498,13 @@ public final class Peer implements AutoCloseable {
         .displayName(mesh.displayName())
         .peerType(b.peerType)
         .cwd(System.getProperty("user.dir", ""))
-        .requireFeatures(b.require)
-        .optionalFeatures(b.optional)
-        .skipNegotiation(!b.negotiate)
         .clock(b.clock)
         .listener(listener);
+    if (b.negotiate) {
+      connection.requireFeatures(b.require).optionalFeatures(b.optional);
+    } else {
+      connection.skipNegotiation(true); // an original claudemesh peer asks for nothing
+    }
     if (b.connectionTuning != null) {
       b.connectionTuning.accept(connection);
     }
