@@ -129,6 +129,28 @@ class ConnectionLifecycleTest {
     }
   }
 
+  @Test
+  void aBrokerRestartIsSeenAsDisconnectThenReconnectAndHealthFollows() throws Exception {
+    try (MeshHarness mesh = MeshHarness.builder(root).start()) {
+      Peer alice = mesh.peer("alice");
+      List<String> kinds = new CopyOnWriteArrayList<>();
+      alice.events(e -> kinds.add(e.kind()));
+      assertTrue(alice.health().connected());
+      assertEquals("test", alice.health().mesh());
+      assertEquals(alice.memberPubkey(), alice.health().memberPubkey());
+      assertEquals(dev.claudemesh.broker.ReferenceBroker.VERSION, alice.health().brokerVersion());
+      assertTrue(alice.health().brokerFeaturesNegotiated().containsKey(FeatureNegotiation.CLIENT_MESSAGE_ID_DEDUPE));
+      mesh.stopBroker();
+      await("disconnected", WAIT, () -> !alice.isConnected());
+      assertTrue(!alice.health().connected() && !alice.health().degraded(), "down but not stopped");
+      mesh.startBroker();
+      await("reconnected", WAIT, alice::isConnected);
+      await("events", WAIT, () -> kinds.contains(EventKinds.DAEMON_RECONNECT));
+      assertEquals(EventKinds.DAEMON_DISCONNECT, kinds.get(0));
+      assertTrue(alice.fatalError().isEmpty());
+    }
+  }
+
   /** A second directory with the same member key: a clone of the identity, as a copied disk would be. */
   private static void copyIdentity(MeshHarness mesh, String from, String to) throws Exception {
     Path source = mesh.paths(from).dir();
