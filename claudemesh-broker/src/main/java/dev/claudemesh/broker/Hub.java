@@ -129,6 +129,11 @@ final class Hub {
   void opened(Connection c) {
     connections.put(c.id, c);
     metrics.connectionsOpened.inc();
+    long awaiting = connections.values().stream().filter(x -> !x.authenticated()).count();
+    if (awaiting > settings.maxPendingHellos()) { // a flood of idle sockets
+      rejectHello(c, TRY_AGAIN_LATER, "too_many_pending_connections");
+      return;
+    }
     c.helloTimer = scheduler.schedule(() -> {
       if (!c.authenticated()) {
         rejectHello(c, CloseCodes.POLICY_VIOLATION, "hello_timeout");
@@ -240,6 +245,9 @@ final class Hub {
   }
 
   // ---- hello (SPEC §7.1) ----
+
+  /** RFC 6455 1013: the server is overloaded; the client reconnects with its backoff. */
+  static final int TRY_AGAIN_LATER = 1013;
 
   private void rejectHello(Connection c, int code, String reason) {
     metrics.helloRejected.labelValues(reason).inc();

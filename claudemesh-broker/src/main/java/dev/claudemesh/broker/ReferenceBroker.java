@@ -447,6 +447,7 @@ public final class ReferenceBroker implements AutoCloseable {
     private Duration sweepInterval = Duration.ofHours(24);
     private Duration inviteTtl = Duration.ofDays(7);
     private FaultInjection faults = FaultInjection.NONE;
+    private int maxPendingHellos = 512;
     private boolean echoEndpoint;
 
     Builder() {}
@@ -604,6 +605,18 @@ public final class ReferenceBroker implements AutoCloseable {
     }
 
     /**
+     * How many sockets may wait for their hello at once (default 512); past that a new socket is
+     * closed with 1013 (try again later), so a flood of idle sockets cannot exhaust the broker.
+     */
+    public Builder maxPendingHellos(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxPendingHellos must be at least 1, got " + max);
+      }
+      this.maxPendingHellos = max;
+      return this;
+    }
+
+    /**
      * Installs hooks that make the broker fail on purpose (lost acks, lost {@code client_ack}s),
      * for testing clients. Never use it in production.
      */
@@ -635,7 +648,7 @@ public final class ReferenceBroker implements AutoCloseable {
       return new ReferenceBroker(new Settings(dbPath, host, port, clock, features, permanentDedupe,
           dedupeRetentionDays, messageRetentionDays, inlineBytes, deliveryLease, presenceGrace, rateLimit,
           rateWindow, defaultPolicy, helloTimeout, keepaliveInterval, silenceTimeout, maintenanceInterval,
-          sweepInterval, inviteTtl, faults, echoEndpoint));
+          sweepInterval, inviteTtl, faults, maxPendingHellos, echoEndpoint));
     }
   }
 }

@@ -30,4 +30,5 @@ record Settings(
     Duration sweepInterval,
     Duration inviteTtl,
     FaultInjection faults,
+    int maxPendingHellos,
     boolean echoEndpoint) {}
