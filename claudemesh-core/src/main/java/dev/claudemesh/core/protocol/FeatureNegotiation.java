@@ -47,8 +47,9 @@ public final class FeatureNegotiation {
   }
 
   /**
-   * Evaluates {@code response}; {@code warnings} receives one line per dropped optional feature
-   * or defaulted optional param.
+   * Evaluates {@code response}; {@code warnings} receives one line per optional feature dropped
+   * because its offer was invalid (not for one the broker simply does not offer) and per defaulted
+   * optional param.
    */
   public static Outcome evaluate(
       FeatureNegotiationResponse response,
@@ -76,7 +77,10 @@ public final class FeatureNegotiation {
       if (required) {
         return new Outcome(null, failure);
       }
-      warnings.accept("optional feature " + feature + " dropped: " + failure.kind() + " " + failure.detail());
+      if (!failure.kind().equals(NegotiationFailure.FEATURE_UNAVAILABLE)) {
+        // a broker that does not offer an optional feature is normal; a broken offer is worth a warning
+        warnings.accept("optional feature " + feature + " dropped: " + failure.kind() + " " + failure.detail());
+      }
     }
     return new Outcome(new NegotiatedFeatures(agreed), null);
   }
