@@ -51,6 +51,8 @@ public final class Connection implements Session.Listener.AutoDemanding {
       new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final java.util.concurrent.atomic.AtomicBoolean draining = new java.util.concurrent.atomic.AtomicBoolean();
   private final Callback writeFailed;
+  /** When the idle close was sent (broker clock), 0 before: the close is sent once. */
+  volatile long idleCloseSentAt;
   /** Largest frame accepted before a successful hello. */
   static final int MAX_HELLO_CHARS = 64 * 1024;
   /** Largest frame accepted after it: Jetty's limit sits above the protocol's, so such a frame gets an answer. */

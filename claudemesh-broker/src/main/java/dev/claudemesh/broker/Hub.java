@@ -561,8 +561,13 @@ final class Hub {
     long keepalive = settings.keepaliveInterval().toMillis();
     for (Connection c : connections.values()) {
       if (now - c.lastHeard >= silence) {
-        log.info("connection {} silent for {} ms; closing", c.id, now - c.lastHeard);
-        c.close(CloseCodes.GOING_AWAY, "idle_timeout");
+        if (c.idleCloseSentAt == 0) {
+          log.info("connection {} silent for {} ms; closing", c.id, now - c.lastHeard);
+          c.idleCloseSentAt = now;
+          c.close(CloseCodes.GOING_AWAY, "idle_timeout");
+        } else if (now - c.idleCloseSentAt >= keepalive) {
+          c.disconnect(); // a silent peer does not answer the close handshake either
+        }
       } else if (now - c.lastHeard >= keepalive && now - c.lastPing >= keepalive) {
         c.ping();
       }
