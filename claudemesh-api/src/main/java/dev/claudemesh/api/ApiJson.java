@@ -89,12 +89,14 @@ public final class ApiJson {
   // ---- parsing: JSON text to a tree of Map, List, String, Boolean, Long, Double, null ----
 
   private static @Nullable Object parse(String json) {
+    if (isJsonWhitespace(json)) {
+      throw new ApiJsonException("$", "empty body");
+    }
     JsonReader reader = JsonReader.of(new Buffer().writeUtf8(json));
+    boolean valueRead = false;
     try {
-      if (reader.peek() == JsonReader.Token.END_DOCUMENT) {
-        throw new ApiJsonException("$", "empty body");
-      }
       Object tree = readValue(reader);
+      valueRead = true;
       if (reader.peek() != JsonReader.Token.END_DOCUMENT) {
         throw new ApiJsonException("$", "unexpected content after the JSON value");
       }
@@ -102,10 +104,24 @@ public final class ApiJson {
     } catch (EOFException e) {
       throw new ApiJsonException("$", "truncated JSON");
     } catch (JsonEncodingException | JsonDataException e) {
+      if (valueRead) {
+        // strict Moshi refuses a second top-level value before peek() can report it
+        throw new ApiJsonException("$", "unexpected content after the JSON value");
+      }
       throw new ApiJsonException(shownPath(reader.getPath()), "malformed JSON");
     } catch (IOException e) {
       throw new ApiJsonException("$", "unreadable JSON");
     }
+  }
+
+  private static boolean isJsonWhitespace(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static @Nullable Object readValue(JsonReader reader) throws IOException {
@@ -292,6 +308,10 @@ public final class ApiJson {
   }
 
   private static String shownPath(String moshiPath) {
+    if (moshiPath.endsWith(".")) {
+      // inside an object, before the first member name
+      moshiPath = moshiPath.substring(0, moshiPath.length() - 1);
+    }
     if (moshiPath.length() > 200) {
       return "$";
     }
