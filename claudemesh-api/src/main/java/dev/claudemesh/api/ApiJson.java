@@ -1,11 +1,15 @@
 package dev.claudemesh.api;
 
 import com.squareup.moshi.Json;
+import com.squareup.moshi.JsonAdapter;
 import com.squareup.moshi.JsonDataException;
 import com.squareup.moshi.JsonEncodingException;
 import com.squareup.moshi.JsonReader;
+import com.squareup.moshi.JsonWriter;
 import com.squareup.moshi.Moshi;
+import com.squareup.moshi.Types;
 import java.io.EOFException;
+import java.lang.annotation.Annotation;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
@@ -22,6 +26,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import okio.Buffer;
 import org.jspecify.annotations.Nullable;
@@ -43,9 +48,55 @@ import org.jspecify.annotations.Nullable;
 public final class ApiJson {
   private ApiJson() {}
 
-  private static final Moshi MOSHI = new Moshi.Builder().build();
+  /**
+   * Records leave out null members, but a free-form object ({@code meta}, event data, broker
+   * feature parameters) keeps them: {@code {"a":null}} and {@code {}} have different canonical
+   * forms and so different request fingerprints.
+   */
+  private static final Moshi MOSHI = new Moshi.Builder()
+      .add(new JsonAdapter.Factory() {
+        @Override
+        public @Nullable JsonAdapter<?> create(Type type, Set<? extends Annotation> annotations,
+            Moshi moshi) {
+          if (Types.getRawType(type) != Map.class) {
+            return null;
+          }
+          return new NullKeepingAdapter(moshi.nextAdapter(this, type, annotations));
+        }
+      })
+      .build();
   private static final Map<Class<?>, RecordShape> SHAPES = new ConcurrentHashMap<>();
   private static final int MAX_NAME_SHOWN = 64;
+
+  /** Writes null members inside the value, while an absent value itself stays absent. */
+  private static final class NullKeepingAdapter extends JsonAdapter<Object> {
+    private final JsonAdapter<Object> delegate;
+
+    @SuppressWarnings("unchecked")
+    NullKeepingAdapter(JsonAdapter<?> delegate) {
+      this.delegate = (JsonAdapter<Object>) delegate;
+    }
+
+    @Override
+    public @Nullable Object fromJson(JsonReader reader) throws IOException {
+      return delegate.fromJson(reader);
+    }
+
+    @Override
+    public void toJson(JsonWriter writer, @Nullable Object value) throws IOException {
+      if (value == null) {
+        writer.nullValue();
+        return;
+      }
+      boolean serializeNulls = writer.getSerializeNulls();
+      writer.setSerializeNulls(true);
+      try {
+        delegate.toJson(writer, value);
+      } finally {
+        writer.setSerializeNulls(serializeNulls);
+      }
+    }
+  }
 
   /** The configured Moshi, for callers that stream (the client's OkHttp bodies). */
   public static Moshi moshi() {
@@ -54,7 +105,9 @@ public final class ApiJson {
 
   /** {@code value} as compact JSON; null record members are left out. */
   public static String toJson(Object value) {
-    return MOSHI.adapter(Object.class).toJson(value);
+    JsonAdapter<Object> adapter = MOSHI.adapter(Object.class);
+    return value.getClass().isRecord() ? adapter.toJson(value)
+        : adapter.serializeNulls().toJson(value);
   }
 
   /**

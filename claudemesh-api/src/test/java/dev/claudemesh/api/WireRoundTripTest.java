@@ -20,6 +20,9 @@ class WireRoundTripTest {
     meta.put("n", 3L);
     meta.put("x", 0.5);
     meta.put("tags", List.of("a", "b"));
+    Map<String, Object> nullsInMeta = new LinkedHashMap<>();
+    nullsInMeta.put("a", null);
+    nullsInMeta.put("b", java.util.Arrays.asList(1L, null));
     Map<String, Object> features = new LinkedHashMap<>();
     features.put("client_message_id_dedupe", Map.of("window_days", 7L));
     return Stream.of(
@@ -30,6 +33,14 @@ class WireRoundTripTest {
             "{\"to\":\"#ops\",\"message\":\"deploy done\",\"priority\":\"now\","
                 + "\"meta\":{\"thread\":\"t-1\",\"n\":3,\"x\":0.5,\"tags\":[\"a\",\"b\"]},"
                 + "\"reply_to_id\":\"m-0\",\"client_message_id\":\"deploy-42\"}"),
+        Arguments.of("send, nulls inside meta are kept", SendRequest.class,
+            new SendRequest("alice", "m", null, nullsInMeta, null, null),
+            "{\"to\":\"alice\",\"message\":\"m\",\"meta\":{\"a\":null,\"b\":[1,null]}}"),
+        Arguments.of("event with a null in data", ServerEvent.class,
+            new ServerEvent(8, EventKinds.OUTBOX_DEAD, nullsInMeta(1L)),
+            "{\"id\":8,\"event\":\"outbox_dead\",\"data\":{\"ts\":1,\"reason\":null}}"),
+        Arguments.of("free-form map", Map.class, nullsInMeta,
+            "{\"a\":null,\"b\":[1,null]}"),
         Arguments.of("202 queued", SendResponse.class, SendResponse.queued("deploy-42"),
             "{\"client_message_id\":\"deploy-42\",\"status\":\"queued\"}"),
         Arguments.of("202 inflight", SendResponse.class, SendResponse.inflight("deploy-42"),
@@ -129,6 +140,13 @@ class WireRoundTripTest {
             Problem.of(ErrorCodes.INSUFFICIENT_STORAGE, "outbox at 95 % of max_bytes"),
             "{\"title\":\"Insufficient Storage\",\"status\":507,"
                 + "\"detail\":\"outbox at 95 % of max_bytes\",\"error\":\"insufficient_storage\"}"));
+  }
+
+  private static Map<String, Object> nullsInMeta(long ts) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("ts", ts);
+    m.put("reason", null);
+    return m;
   }
 
   @ParameterizedTest(name = "{0}")
