@@ -458,7 +458,7 @@ final class ConfigReader {
     if (value == null || value instanceof Boolean) {
       return (Boolean) value;
     }
-    throw wrongType(table, key, "a boolean (true or false)", value);
+    throw wrongType(table, key, "a boolean (true or false)", "got " + typeName(value));
   }
 
   private @Nullable Long integer(@Nullable TomlTable table, ConfigKey key) {
@@ -466,7 +466,7 @@ final class ConfigReader {
     if (value == null || value instanceof Long) {
       return (Long) value;
     }
-    throw wrongType(table, key, "an integer", value);
+    throw wrongType(table, key, "an integer", "got " + typeName(value));
   }
 
   private @Nullable String string(@Nullable TomlTable table, ConfigKey key) {
@@ -474,7 +474,7 @@ final class ConfigReader {
     if (value == null || value instanceof String) {
       return (String) value;
     }
-    throw wrongType(table, key, "a string", value);
+    throw wrongType(table, key, "a string", "got " + typeName(value));
   }
 
   private @Nullable List<String> strings(@Nullable TomlTable table, ConfigKey key) {
@@ -483,14 +483,14 @@ final class ConfigReader {
       return null;
     }
     if (!(value instanceof TomlArray)) {
-      throw wrongType(table, key, "an array of strings", value);
+      throw wrongType(table, key, "an array of strings", "got " + typeName(value));
     }
     TomlArray array = (TomlArray) value;
     List<String> result = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       Object element = array.get(i);
       if (!(element instanceof String)) {
-        throw wrongType(table, key, "an array of strings", "element " + i + " is " + typeName(element));
+        throw wrongType(table, key, "an array of strings", "but element " + i + " is " + typeName(element));
       }
       result.add((String) element);
     }
@@ -499,10 +499,9 @@ final class ConfigReader {
 
   // ---- messages ----
 
-  private ConfigException wrongType(@Nullable TomlTable table, ConfigKey key, String expected, Object got) {
-    String detail = got instanceof String && ((String) got).startsWith("element ") ? (String) got : typeName(got);
+  private ConfigException wrongType(@Nullable TomlTable table, ConfigKey key, String expected, String detail) {
     return new ConfigException(file, key.toString(),
-        key + " (" + position(table, key) + ") must be " + expected + ", got " + detail, null);
+        key + " (" + position(table, key) + ") must be " + expected + ", " + detail, null);
   }
 
   private ConfigException impossible(@Nullable TomlTable table, ConfigKey key, String problem) {

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Where the daemon runs, and the defaults that follow (SPEC §10.5, §3.1): bare metal or a VM
@@ -99,7 +100,7 @@ public final class Environment {
     return new Environment(Kind.BARE_METAL, "no container or CI hint", identity);
   }
 
-  private static @org.jspecify.annotations.Nullable String containerHint(
+  private static @Nullable String containerHint(
       Map<String, String> env, FileLookup files, boolean containerFlag) {
     if (containerFlag) {
       return "--container";

@@ -160,7 +160,7 @@ class DaemonConfigTest {
         r("origin_allowlist as a string", "[ipc]\norigin_allowlist = \"https://a.example\"",
             "[ipc] origin_allowlist", "must be an array of strings, got a string"),
         r("origin_allowlist with a number", "[ipc]\norigin_allowlist = [\"https://a.example\", 3]",
-            "[ipc] origin_allowlist", "must be an array of strings, got element 1 is an integer"),
+            "[ipc] origin_allowlist", "[ipc] origin_allowlist (line 2, column 1) must be an array of strings, but element 1 is an integer"),
         r("origin_allowlist wildcard", "[ipc]\norigin_allowlist = [\"*\"]", "[ipc] origin_allowlist",
             "\"*\" would let any page in"),
         r("origin_allowlist with a path", "[ipc]\norigin_allowlist = [\"https://a.example/app\"]",
