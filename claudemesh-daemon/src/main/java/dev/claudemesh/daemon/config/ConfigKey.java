@@ -1,7 +1,5 @@
 package dev.claudemesh.daemon.config;
 
-import java.util.List;
-
 /**
  * Every key of {@code config.toml} (SPEC §10.3), with whether {@code daemon reload} applies a
  * change without a restart.
@@ -60,10 +58,6 @@ public enum ConfigKey {
   /** Whether the value is masked in logs and {@code toString()}. */
   public boolean secret() {
     return secret;
-  }
-
-  List<String> path() {
-    return List.of(table, name);
   }
 
   /** {@code [table] key}, the form every message uses. */
