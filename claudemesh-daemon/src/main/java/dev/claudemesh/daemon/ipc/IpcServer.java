@@ -1,0 +1,310 @@
+package dev.claudemesh.daemon.ipc;
+
+import dev.claudemesh.api.Routes;
+import dev.claudemesh.core.identity.DaemonPaths;
+import dev.claudemesh.core.identity.LocalTokens;
+import dev.claudemesh.core.internal.SecureFiles;
+import dev.claudemesh.daemon.config.DaemonConfig;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's local API server (SPEC §3): one Jetty {@link Server} with a Unix socket connector
+ * on {@code daemon.sock} (mode 0600, no token) and, when enabled, a TCP connector on 127.0.0.1
+ * whose port is written to {@code http.port} (mode 0644). Both feed one handler: the guard of
+ * §3.1/§3.2, then the route table.
+ *
+ * <p>{@link #start()} refuses when another daemon answers on {@code daemon.sock}, and deletes a
+ * stale socket file that nobody answers on. {@link #close()} stops every thread of the server and
+ * removes {@code daemon.sock} and {@code http.port}.
+ */
+public final class IpcServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
+  private static final String THREAD_NAME = "claudemesh-ipc";
+
+  private final DaemonPaths paths;
+  private final boolean tcpEnabled;
+  private final int httpPort;
+  private final RouteTable.Builder routes;
+  private final @Nullable LocalTokens tokens;
+  private final boolean publicHealthCheck;
+  private final List<String> originAllowlist;
+  private final int maxInFlight;
+  private final RateLimiter rateLimiter;
+  private @Nullable Server server;
+  private int boundPort = -1;
+
+  private IpcServer(Builder b) {
+    this.paths = Objects.requireNonNull(b.paths);
+    this.tcpEnabled = b.tcpEnabled;
+    this.httpPort = b.httpPort;
+    this.tokens = b.tokens;
+    this.publicHealthCheck = b.publicHealthCheck;
+    this.originAllowlist = List.copyOf(b.originAllowlist);
+    this.maxInFlight = b.maxInFlight;
+    this.rateLimiter = new RateLimiter(b.ratePerSecond, b.rateBurst, b.nanoTime);
+    this.routes = b.routes;
+  }
+
+  public static Builder builder(DaemonPaths paths) {
+    return new Builder(paths);
+  }
+
+  /**
+   * Binds {@code daemon.sock} and, when enabled, the TCP port, and starts serving.
+   *
+   * @throws IllegalStateException when already started, another daemon serves the socket, or the
+   *     route table has a duplicate
+   * @throws IOException when the daemon directory or a port cannot be used
+   */
+  public synchronized void start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    RouteTable table = routes.build();
+    Path dir = SecureFiles.createPrivateDirectories(paths.dir());
+    Optional<String> wider = SecureFiles.widerThan(dir, SecureFiles.DIR_0700);
+    if (wider.isPresent()) {
+      throw new IllegalStateException("daemon directory " + dir + " has mode " + wider.get()
+          + "; it must be rwx------ (0700) before the socket is bound in it");
+    }
+    Path socket = paths.socket();
+    clearStaleSocket(socket);
+    if (!tcpEnabled) {
+      Files.deleteIfExists(paths.httpPort());
+    }
+
+    QueuedThreadPool threads = new QueuedThreadPool(maxInFlight + 64, 4);
+    threads.setName(THREAD_NAME);
+    Server jetty = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    UnixDomainServerConnector unix = new UnixDomainServerConnector(jetty,
+        new HttpConnectionFactory(http));
+    unix.setUnixDomainPath(socket);
+    jetty.addConnector(unix);
+    ServerConnector tcp = null;
+    if (tcpEnabled) {
+      tcp = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+      tcp.setHost("127.0.0.1");
+      tcp.setPort(httpPort);
+      jetty.addConnector(tcp);
+    }
+    jetty.setHandler(new JettyAdapter(new IpcDispatcher(table, tokens, publicHealthCheck,
+        originAllowlist, maxInFlight, rateLimiter), unix));
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      stopQuietly(jetty);
+      throw new IOException("cannot start the IPC server on " + socket
+          + (tcpEnabled ? " and 127.0.0.1:" + httpPort : "") + ": " + e.getMessage(), e);
+    }
+    server = jetty;
+    try {
+      if (SecureFiles.supportsPosix(socket)) {
+        Files.setPosixFilePermissions(socket, SecureFiles.FILE_0600);
+      }
+      if (tcp != null) {
+        boundPort = tcp.getLocalPort();
+        SecureFiles.writeAtomically(paths.httpPort(),
+            (boundPort + "\n").getBytes(StandardCharsets.US_ASCII), SecureFiles.FILE_0644);
+      }
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+    log.info("IPC serving {}{}", socket, tcp != null ? " and 127.0.0.1:" + boundPort : "");
+  }
+
+  /**
+   * Before binding: a socket file nobody answers on is stale and is deleted (logged); one that
+   * answers belongs to a running daemon and refuses the start; anything else is left alone.
+   */
+  private static void clearStaleSocket(Path socket) throws IOException {
+    BasicFileAttributes attributes;
+    try {
+      attributes = Files.readAttributes(socket, BasicFileAttributes.class,
+          LinkOption.NOFOLLOW_LINKS);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    }
+    if (!attributes.isOther()) {
+      throw new IllegalStateException(socket + " exists and is not a socket; move it away");
+    }
+    try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      probe.connect(UnixDomainSocketAddress.of(socket));
+      throw new IllegalStateException("another daemon is serving " + socket);
+    } catch (ConnectException refused) {
+      Files.deleteIfExists(socket);
+      log.info("removed stale socket {} (nothing answered on it)", socket);
+    }
+  }
+
+  /** The bound TCP port, or -1 when TCP is off or the server is not started. */
+  public synchronized int tcpPort() {
+    return boundPort;
+  }
+
+  public Path socket() {
+    return paths.socket();
+  }
+
+  /** Stops serving and every thread of the server; removes {@code daemon.sock} and {@code http.port}. */
+  @Override
+  public synchronized void close() {
+    Server jetty = server;
+    if (jetty == null) {
+      return;
+    }
+    server = null;
+    stopQuietly(jetty);
+    try {
+      Files.deleteIfExists(paths.socket());
+      if (boundPort >= 0) {
+        Files.deleteIfExists(paths.httpPort());
+      }
+    } catch (IOException e) {
+      log.warn("could not remove {} or {}: {}", paths.socket(), paths.httpPort(), e.toString());
+    }
+    boundPort = -1;
+  }
+
+  private static void stopQuietly(Server jetty) {
+    try {
+      jetty.stop();
+      jetty.join();
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      log.warn("IPC server did not stop cleanly: {}", e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "IpcServer{" + paths.socket() + (boundPort >= 0 ? ", 127.0.0.1:" + boundPort : "")
+        + "}";
+  }
+
+  /** Configures an {@link IpcServer}; routes without a port answer 501. */
+  public static final class Builder {
+    private final DaemonPaths paths;
+    private final RouteTable.Builder routes = new RouteTable.Builder();
+    private boolean tcpEnabled;
+    private int httpPort;
+    private @Nullable LocalTokens tokens;
+    private boolean publicHealthCheck;
+    private List<String> originAllowlist = List.of();
+    private int maxInFlight = IpcDispatcher.MAX_IN_FLIGHT;
+    private double ratePerSecond = RateLimiter.DEFAULT_PER_SECOND;
+    private long rateBurst = RateLimiter.DEFAULT_BURST;
+    private LongSupplier nanoTime = System::nanoTime;
+
+    private Builder(DaemonPaths paths) {
+      this.paths = Objects.requireNonNull(paths, "paths == null");
+    }
+
+    /** The {@code [ipc]} settings: TCP on or off, its port, public health, origin allowlist. */
+    public Builder config(DaemonConfig config) {
+      Objects.requireNonNull(config, "config == null");
+      tcp(config.tcpEnabled(), config.httpPort());
+      publicHealthCheck(config.publicHealthCheck());
+      return originAllowlist(config.originAllowlist());
+    }
+
+    /** TCP on 127.0.0.1 at {@code port} (0: a free one), or no TCP. */
+    public Builder tcp(boolean enabled, int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+      }
+      this.tcpEnabled = enabled;
+      this.httpPort = port;
+      return this;
+    }
+
+    /** The bearer tokens TCP requests must present; required when TCP is on. */
+    public Builder tokens(LocalTokens tokens) {
+      this.tokens = Objects.requireNonNull(tokens, "tokens == null");
+      return this;
+    }
+
+    public Builder publicHealthCheck(boolean publicHealthCheck) {
+      this.publicHealthCheck = publicHealthCheck;
+      return this;
+    }
+
+    public Builder originAllowlist(List<String> origins) {
+      Objects.requireNonNull(origins, "origins == null");
+      this.originAllowlist = List.copyOf(origins);
+      return this;
+    }
+
+    public Builder send(SendPort port) {
+      Objects.requireNonNull(port, "port == null");
+      return route(Routes.Endpoint.SEND, new SendHandler(port));
+    }
+
+    public Builder health(HealthPort port) {
+      Objects.requireNonNull(port, "port == null");
+      return route(Routes.Endpoint.HEALTH, ReadHandlers.health(port));
+    }
+
+    public Builder version(VersionInfo info) {
+      Objects.requireNonNull(info, "info == null");
+      return route(Routes.Endpoint.VERSION, ReadHandlers.version(info));
+    }
+
+    Builder route(Routes.Endpoint endpoint, RouteHandler handler) {
+      routes.route(endpoint, handler);
+      return this;
+    }
+
+    Builder route(String method, String path, RouteHandler handler) {
+      routes.route(method, path, handler);
+      return this;
+    }
+
+    Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    Builder rateLimit(double perSecond, long burst, LongSupplier nanoTime) {
+      this.ratePerSecond = perSecond;
+      this.rateBurst = burst;
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime == null");
+      return this;
+    }
+
+    public IpcServer build() {
+      if (tcpEnabled && tokens == null) {
+        throw new IllegalStateException("TCP is enabled but no tokens were given");
+      }
+      return new IpcServer(this);
+    }
+  }
+}
