@@ -113,6 +113,7 @@ public final class IpcServer implements AutoCloseable {
       tcp.setPort(httpPort);
       jetty.addConnector(tcp);
     }
+    jetty.setErrorHandler(new ProblemErrorHandler());
     jetty.setHandler(new JettyAdapter(new IpcDispatcher(table, tokens, publicHealthCheck,
         originAllowlist, maxInFlight, rateLimiter), unix));
     try {

@@ -180,7 +180,11 @@ class IpcServerTest {
     for (String host : List.of("localhost.evil.example", "127.0.0.2", "[::2]")) {
       assertEquals(403, UdsHttp.get(server.socket(), Routes.VERSION, "Host: " + host).status(), host);
     }
-    // Jetty's parser already answers 400 to a Host with a malformed port; the guard refuses it too
+    // Jetty's parser answers a Host with a malformed port itself: still problem JSON, hardened
+    Reply malformed = UdsHttp.get(server.socket(), Routes.VERSION, "Host: localhost:x");
+    assertEquals(400, malformed.status());
+    assertEquals(Routes.MEDIA_PROBLEM_JSON, malformed.header("Content-Type"));
+    assertHardened(malformed);
     assertFalse(IpcDispatcher.loopbackHost("localhost:x"));
     assertFalse(IpcDispatcher.loopbackHost("localhost:123456"));
     assertFalse(IpcDispatcher.loopbackHost("[::1]x"));
