@@ -229,9 +229,19 @@ public final class IpcServer implements AutoCloseable {
       this.paths = Objects.requireNonNull(paths, "paths == null");
     }
 
-    /** The {@code [ipc]} settings: TCP on or off, its port, public health, origin allowlist. */
+    /**
+     * The {@code [ipc]} settings: TCP on or off, its port, public health, origin allowlist.
+     *
+     * @throws IllegalArgumentException when TCP is on with an {@code http_bind} other than
+     *     loopback, which needs the separate token file this server does not serve yet
+     */
     public Builder config(DaemonConfig config) {
       Objects.requireNonNull(config, "config == null");
+      String bind = config.httpBind();
+      if (config.tcpEnabled() && !bind.equals("127.0.0.1") && !bind.equals("localhost")) {
+        throw new IllegalArgumentException("[ipc] http_bind = \"" + bind
+            + "\" is not served yet; the IPC server binds TCP on 127.0.0.1 only");
+      }
       tcp(config.tcpEnabled(), config.httpPort());
       publicHealthCheck(config.publicHealthCheck());
       return originAllowlist(config.originAllowlist());
