@@ -279,6 +279,11 @@ public final class IpcServer implements AutoCloseable {
       return route(Routes.Endpoint.SEND, new SendHandler(port));
     }
 
+    public Builder inbox(InboxPort port) {
+      Objects.requireNonNull(port, "port == null");
+      return route(Routes.Endpoint.INBOX, new InboxHandler(port));
+    }
+
     public Builder health(HealthPort port) {
       Objects.requireNonNull(port, "port == null");
       return route(Routes.Endpoint.HEALTH, ReadHandlers.health(port));

@@ -1,14 +1,22 @@
 package dev.claudemesh.daemon.ipc;
 
+import dev.claudemesh.api.ApiJson;
+import dev.claudemesh.api.ApiJsonException;
 import dev.claudemesh.api.Health;
+import dev.claudemesh.api.InboxMessage;
+import dev.claudemesh.api.InboxPage;
+import dev.claudemesh.api.PageQuery;
 import dev.claudemesh.api.SendRequest;
 import dev.claudemesh.api.Version;
 import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.PeerHealth;
 import dev.claudemesh.core.fingerprint.Priority;
+import dev.claudemesh.core.store.InboxQuery;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** The ports of the IPC handlers, served by the core {@link Peer}. */
 public final class PeerPorts {
@@ -30,6 +38,52 @@ public final class PeerPorts {
       b.priority(Priority.fromWire(request.priority()));
     }
     return b.build();
+  }
+
+  public static InboxPort inbox(Peer peer) {
+    Objects.requireNonNull(peer, "peer == null");
+    return query -> {
+      dev.claudemesh.core.store.InboxPage page = peer.inbox(toCore(query));
+      return new InboxPage(page.messages().stream().map(PeerPorts::toApi).toList(),
+          page.nextCursor().orElse(null));
+    };
+  }
+
+  /** The API query as the core's; the core clamps the limit to its own maximum. */
+  static InboxQuery toCore(PageQuery query) throws InboxPort.BadCursorException {
+    InboxQuery q = InboxQuery.newest()
+        .since(query.since() == null ? null : Instant.ofEpochMilli(query.since()))
+        .topic(query.topic())
+        .from(query.from());
+    if (query.limit() != null) {
+      q.limit(query.limit());
+    }
+    try {
+      q.cursor(query.cursor());
+    } catch (IllegalArgumentException e) {
+      throw new InboxPort.BadCursorException(e.getMessage());
+    }
+    return q;
+  }
+
+  static InboxMessage toApi(dev.claudemesh.core.store.InboxMessage m) {
+    return new InboxMessage(m.id().orElse(""), m.clientMessageId(),
+        m.brokerMessageId().orElse(null), m.topic().orElse(null), m.senderPubkey(),
+        m.senderName(), m.body().orElse(null), meta(m.meta().orElse(null)),
+        m.priority().orElse(null), m.replyToId().orElse(null), m.receivedAt().toEpochMilli());
+  }
+
+  /** Stored meta JSON text as an object; text that is not a JSON object is left out. */
+  @SuppressWarnings("unchecked")
+  static @Nullable Map<String, @Nullable Object> meta(@Nullable String json) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return ApiJson.fromJson(json, Map.class);
+    } catch (ApiJsonException | ClassCastException e) {
+      return null;
+    }
   }
 
   public static HealthPort health(Peer peer) {
