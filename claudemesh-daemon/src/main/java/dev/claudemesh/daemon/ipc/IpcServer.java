@@ -276,12 +276,20 @@ public final class IpcServer implements AutoCloseable {
 
     public Builder send(SendPort port) {
       Objects.requireNonNull(port, "port == null");
+      route(Routes.Endpoint.TOPIC_POST, TopicHandlers.post(port));
       return route(Routes.Endpoint.SEND, new SendHandler(port));
     }
 
     public Builder inbox(InboxPort port) {
       Objects.requireNonNull(port, "port == null");
       return route(Routes.Endpoint.INBOX, new InboxHandler(port));
+    }
+
+    public Builder topics(TopicPort port) {
+      Objects.requireNonNull(port, "port == null");
+      route(Routes.Endpoint.TOPIC_SUBSCRIBE, TopicHandlers.subscribe(port, true));
+      route(Routes.Endpoint.TOPIC_UNSUBSCRIBE, TopicHandlers.subscribe(port, false));
+      return route(Routes.Endpoint.TOPIC_LIST, TopicHandlers.list(port));
     }
 
     public Builder health(HealthPort port) {

@@ -6,12 +6,15 @@ import dev.claudemesh.api.Health;
 import dev.claudemesh.api.InboxMessage;
 import dev.claudemesh.api.InboxPage;
 import dev.claudemesh.api.PageQuery;
+import dev.claudemesh.api.TopicList;
 import dev.claudemesh.api.SendRequest;
 import dev.claudemesh.api.Version;
 import dev.claudemesh.core.Peer;
+import dev.claudemesh.core.PeerException;
 import dev.claudemesh.core.PeerHealth;
 import dev.claudemesh.core.fingerprint.Priority;
 import dev.claudemesh.core.store.InboxQuery;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -84,6 +87,27 @@ public final class PeerPorts {
     } catch (ApiJsonException | ClassCastException e) {
       return null;
     }
+  }
+
+  public static TopicPort topics(Peer peer) {
+    Objects.requireNonNull(peer, "peer == null");
+    return new TopicPort() {
+      @Override
+      public TopicList list() throws PeerException, IOException {
+        return new TopicList(peer.topics().stream()
+            .map(t -> new TopicList.Topic(t.name(), t.subscribed(), null)).toList());
+      }
+
+      @Override
+      public void subscribe(String topic) throws PeerException, IOException {
+        peer.subscribe(topic);
+      }
+
+      @Override
+      public void unsubscribe(String topic) throws PeerException, IOException {
+        peer.unsubscribe(topic);
+      }
+    };
   }
 
   public static HealthPort health(Peer peer) {

@@ -1,7 +1,5 @@
 package dev.claudemesh.daemon.ipc;
 
-import dev.claudemesh.api.ApiJson;
-import dev.claudemesh.api.ApiJsonException;
 import dev.claudemesh.api.ErrorCodes;
 import dev.claudemesh.api.Problem;
 import dev.claudemesh.api.RequestRules;
@@ -11,7 +9,6 @@ import dev.claudemesh.api.SendResponse;
 import dev.claudemesh.core.PeerException;
 import dev.claudemesh.core.store.AcceptResult;
 import java.io.IOException;
-import java.util.Locale;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -29,18 +26,21 @@ final class SendHandler implements RouteHandler {
 
   @Override
   public ApiResponse handle(ApiCall call) throws IOException {
-    String contentType = call.header("Content-Type");
-    if (contentType == null || !contentType.toLowerCase(Locale.ROOT).trim()
-        .matches("application/json\\s*(;.*)?")) {
-      return ApiResponse.problem(Problem.of(ErrorCodes.UNSUPPORTED_MEDIA_TYPE,
-          "the body must be " + Routes.MEDIA_JSON));
-    }
     SendRequest request;
     try {
-      request = ApiJson.fromJson(ApiJson.decodeUtf8(call.body()), SendRequest.class);
-    } catch (ApiJsonException e) {
-      return ApiResponse.problem(e.problem());
+      request = JsonBodies.read(call, SendRequest.class);
+    } catch (JsonBodies.Refused e) {
+      return ApiResponse.problem(e.problem);
     }
+    return accept(call, request);
+  }
+
+  /**
+   * The rest of a send once the body is read, shared with {@code POST /v1/topic/post}: the
+   * {@code Idempotency-Key} wins over the body's id, the API's rules, then the port.
+   */
+  ApiResponse accept(ApiCall call, SendRequest body) throws IOException {
+    SendRequest request = body;
     String key = call.header(Routes.HEADER_IDEMPOTENCY_KEY);
     if (key != null) {
       Optional<Problem> bad = RequestRules.clientMessageId(key, Routes.HEADER_IDEMPOTENCY_KEY);
