@@ -292,6 +292,16 @@ public final class IpcServer implements AutoCloseable {
       return route(Routes.Endpoint.TOPIC_LIST, TopicHandlers.list(port));
     }
 
+    public Builder peers(PeersPort port) {
+      Objects.requireNonNull(port, "port == null");
+      return route(Routes.Endpoint.PEERS, PeerHandlers.peers(port));
+    }
+
+    public Builder profile(ProfilePort port) {
+      Objects.requireNonNull(port, "port == null");
+      return route(Routes.Endpoint.PROFILE, PeerHandlers.profile(port));
+    }
+
     public Builder health(HealthPort port) {
       Objects.requireNonNull(port, "port == null");
       return route(Routes.Endpoint.HEALTH, ReadHandlers.health(port));

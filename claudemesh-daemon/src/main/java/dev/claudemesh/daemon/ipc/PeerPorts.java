@@ -6,6 +6,8 @@ import dev.claudemesh.api.Health;
 import dev.claudemesh.api.InboxMessage;
 import dev.claudemesh.api.InboxPage;
 import dev.claudemesh.api.PageQuery;
+import dev.claudemesh.api.PeerList;
+import dev.claudemesh.api.Profile;
 import dev.claudemesh.api.TopicList;
 import dev.claudemesh.api.SendRequest;
 import dev.claudemesh.api.Version;
@@ -13,6 +15,7 @@ import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.PeerException;
 import dev.claudemesh.core.PeerHealth;
 import dev.claudemesh.core.fingerprint.Priority;
+import dev.claudemesh.core.protocol.PeerInfo;
 import dev.claudemesh.core.store.InboxQuery;
 import java.io.IOException;
 import java.time.Instant;
@@ -108,6 +111,41 @@ public final class PeerPorts {
         peer.unsubscribe(topic);
       }
     };
+  }
+
+  public static PeersPort peers(Peer peer) {
+    Objects.requireNonNull(peer, "peer == null");
+    return () -> new PeerList(peer.peers().stream().map(PeerPorts::toApi).toList());
+  }
+
+  static PeerList.Peer toApi(PeerInfo p) {
+    return new PeerList.Peer(p.pubkey(), p.displayName(), p.status(), p.summary(), p.title(), null,
+        p.capabilities());
+  }
+
+  public static ProfilePort profile(Peer peer) {
+    Objects.requireNonNull(peer, "peer == null");
+    return profile -> peer.setProfile(toCore(profile));
+  }
+
+  /** The present members of {@code profile}, by their wire names, in a stable order. */
+  static Map<String, @Nullable Object> toCore(Profile profile) {
+    Map<String, @Nullable Object> m = new LinkedHashMap<>();
+    putIfPresent(m, "summary", profile.summary());
+    putIfPresent(m, "status", profile.status());
+    putIfPresent(m, "visible", profile.visible());
+    putIfPresent(m, "avatar", profile.avatar());
+    putIfPresent(m, "title", profile.title());
+    putIfPresent(m, "bio", profile.bio());
+    putIfPresent(m, "capabilities", profile.capabilities());
+    return m;
+  }
+
+  private static void putIfPresent(Map<String, @Nullable Object> m, String key,
+      @Nullable Object value) {
+    if (value != null) {
+      m.put(key, value);
+    }
   }
 
   public static HealthPort health(Peer peer) {
