@@ -5,6 +5,7 @@ import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.PeerException;
 import dev.claudemesh.core.broker.BrokerConnection;
 import dev.claudemesh.core.identity.DaemonPaths;
+import dev.claudemesh.core.internal.SecureFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,11 +108,7 @@ public final class MeshHarness implements AutoCloseable {
   public synchronized DaemonPaths join(String name) throws IOException, PeerException {
     DaemonPaths paths = paths(name);
     if (!Files.exists(paths.meshJson())) {
-      Files.createDirectories(paths.dir().getParent());
-      if (!Files.isDirectory(paths.dir())) {
-        Files.createDirectory(paths.dir(), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
-      }
+      SecureFiles.createPrivateDirectories(paths.dir());
       String invite = broker().createInvite(slug, 1, false);
       Peer.join(paths, env(name), broker().wsUrl(), invite, name);
     }

@@ -155,8 +155,7 @@ class ConnectionLifecycleTest {
   private static void copyIdentity(MeshHarness mesh, String from, String to) throws Exception {
     Path source = mesh.paths(from).dir();
     Path target = mesh.paths(to).dir();
-    Files.createDirectory(target, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    dev.claudemesh.core.internal.SecureFiles.createPrivateDirectories(target);
     for (String file : List.of("mesh.json", "keypair.json", "host_fingerprint.json")) {
       if (Files.exists(source.resolve(file))) {
         Files.copy(source.resolve(file), target.resolve(file), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);

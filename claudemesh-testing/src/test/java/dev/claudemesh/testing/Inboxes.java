@@ -27,12 +27,22 @@ final class Inboxes {
     }
   }
 
-  /** Every row of the inbox, newest first. */
+  /** One page of an inbox: a peer's or a store opened directly. */
+  interface Pages {
+    InboxPage query(InboxQuery query) throws IOException;
+  }
+
+  /** Every row of the peer's inbox, newest first. */
   static List<InboxMessage> all(Peer peer) throws IOException {
+    return all(peer::inbox);
+  }
+
+  /** Every row, newest first, following the cursor to the last page. */
+  static List<InboxMessage> all(Pages pages) throws IOException {
     List<InboxMessage> out = new ArrayList<>();
     String cursor = null;
     do {
-      InboxPage page = peer.inbox(InboxQuery.newest().limit(InboxQuery.MAX_LIMIT).cursor(cursor));
+      InboxPage page = pages.query(InboxQuery.newest().limit(InboxQuery.MAX_LIMIT).cursor(cursor));
       out.addAll(page.messages());
       cursor = page.nextCursor().orElse(null);
     } while (cursor != null);

@@ -10,8 +10,6 @@ import dev.claudemesh.core.SendRequest;
 import dev.claudemesh.core.identity.MeshConfig;
 import dev.claudemesh.core.store.Inbox;
 import dev.claudemesh.core.store.InboxMessage;
-import dev.claudemesh.core.store.InboxPage;
-import dev.claudemesh.core.store.InboxQuery;
 import dev.claudemesh.core.store.OutboxStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -91,13 +89,7 @@ class RecipientCrashTest {
       events.forEach((id, n) -> assertEquals(1, n, "message events for " + id + " across both lives"));
 
       try (Inbox inbox = Inbox.builder(mesh.paths("bob").dir()).open()) {
-        List<InboxMessage> rows = new ArrayList<>();
-        String cursor = null;
-        do {
-          InboxPage page = inbox.query(InboxQuery.newest().limit(InboxQuery.MAX_LIMIT).cursor(cursor));
-          rows.addAll(page.messages());
-          cursor = page.nextCursor().orElse(null);
-        } while (cursor != null);
+        List<InboxMessage> rows = Inboxes.all(inbox::query);
         assertEquals(MESSAGES, rows.size(), "each message stored once");
         assertEquals(MESSAGES, rows.stream().map(InboxMessage::clientMessageId).distinct().count());
       }
