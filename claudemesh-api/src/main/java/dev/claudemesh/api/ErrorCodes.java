@@ -24,6 +24,8 @@ public final class ErrorCodes {
   public static final String FORBIDDEN_HOST = "forbidden_host";
   /** {@code Origin} not in the allowlist, or a CORS preflight (§3.1). */
   public static final String FORBIDDEN_ORIGIN = "forbidden_origin";
+  /** A daemon control route ({@code /v1/daemon/...}) asked over TCP; it is served on the socket only. */
+  public static final String SOCKET_ONLY = "socket_only";
   public static final String NOT_FOUND = "not_found";
   public static final String METHOD_NOT_ALLOWED = "method_not_allowed";
   /** Same id, different request or a finished row (§4.1, §4.4); see {@link #CONFLICTS}. */
@@ -76,6 +78,7 @@ public final class ErrorCodes {
     s.put(UNAUTHORIZED, 401);
     s.put(FORBIDDEN_HOST, 403);
     s.put(FORBIDDEN_ORIGIN, 403);
+    s.put(SOCKET_ONLY, 403);
     s.put(NOT_FOUND, 404);
     s.put(METHOD_NOT_ALLOWED, 405);
     s.put(IDEMPOTENCY_KEY_REUSED, 409);

@@ -520,6 +520,8 @@ public final class Peer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private boolean persistent;
     private @Nullable ClonePolicy clonePolicy;
+    private @Nullable String hostIdOverride;
+    private @Nullable Duration keyGrace;
     private List<String> require = FeatureNegotiation.DEFAULT_REQUIRE;
     private List<String> optional = FeatureNegotiation.DEFAULT_OPTIONAL;
     private boolean negotiate = true;
@@ -557,6 +559,18 @@ public final class Peer implements AutoCloseable {
     }
 
     /** Features the broker must agree to (SPEC §7.2); by default dedupe and connection policy. */
+    /** {@code [clone] id_override}: the host id to use instead of the probed one (SPEC §2.3). */
+    public Builder hostIdOverride(@Nullable String idOverride) {
+      this.hostIdOverride = idOverride;
+      return this;
+    }
+
+    /** {@code [crypto] key_grace_period_days}: how long rotated-out keys still decrypt (SPEC §2.5). */
+    public Builder keyGrace(Duration keyGrace) {
+      this.keyGrace = Objects.requireNonNull(keyGrace, "keyGrace == null");
+      return this;
+    }
+
     public Builder requireFeatures(List<String> require) {
       this.require = List.copyOf(Objects.requireNonNull(require, "require == null"));
       return this;
@@ -627,6 +641,12 @@ public final class Peer implements AutoCloseable {
       Identity.Builder ib = Identity.builder(paths).env(env).clock(clock).persistent(persistent);
       if (clonePolicy != null) {
         ib.clonePolicy(clonePolicy);
+      }
+      if (hostIdOverride != null) {
+        ib.hostIdOverride(hostIdOverride);
+      }
+      if (keyGrace != null) {
+        ib.keyGrace(keyGrace);
       }
       Identity identity = ib.open();
       if (identity.mode() != IdentityMode.PERSISTENT) {

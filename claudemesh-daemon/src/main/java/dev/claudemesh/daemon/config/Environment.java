@@ -76,6 +76,11 @@ public final class Environment {
     return detect(System.getenv(), REAL_FILES, containerFlag);
   }
 
+  /** Detects from {@code env} and the real filesystem; {@code containerFlag} is {@code --container}. */
+  public static Environment detect(Map<String, String> env, boolean containerFlag) {
+    return detect(env, REAL_FILES, containerFlag);
+  }
+
   /**
    * Detects from {@code env} and {@code files}; {@code containerFlag} is {@code --container}.
    */

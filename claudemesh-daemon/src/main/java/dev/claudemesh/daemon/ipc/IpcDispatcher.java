@@ -48,8 +48,8 @@ final class IpcDispatcher {
 
   private final RouteTable routes;
   private final @Nullable LocalTokens tokens;
-  private final boolean publicHealthCheck;
-  private final Set<String> originAllowlist;
+  private volatile boolean publicHealthCheck;
+  private volatile Set<String> originAllowlist;
   private final Semaphore inFlight;
   private final RateLimiter rateLimiter;
 
@@ -61,6 +61,12 @@ final class IpcDispatcher {
     this.originAllowlist = Set.copyOf(originAllowlist);
     this.inFlight = new Semaphore(maxInFlight);
     this.rateLimiter = rateLimiter;
+  }
+
+  /** Applies the live {@code [ipc]} settings of a config reload to the next requests. */
+  void applyLive(boolean publicHealthCheck, List<String> originAllowlist) {
+    this.originAllowlist = Set.copyOf(originAllowlist);
+    this.publicHealthCheck = publicHealthCheck;
   }
 
   /**

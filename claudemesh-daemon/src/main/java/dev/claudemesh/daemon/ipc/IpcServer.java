@@ -54,6 +54,7 @@ public final class IpcServer implements AutoCloseable {
   private final int maxInFlight;
   private final RateLimiter rateLimiter;
   private @Nullable Server server;
+  private @Nullable IpcDispatcher dispatcher;
   private int boundPort = -1;
 
   private IpcServer(Builder b) {
@@ -114,8 +115,9 @@ public final class IpcServer implements AutoCloseable {
       jetty.addConnector(tcp);
     }
     jetty.setErrorHandler(new ProblemErrorHandler());
-    jetty.setHandler(new JettyAdapter(new IpcDispatcher(table, tokens, publicHealthCheck,
-        originAllowlist, maxInFlight, rateLimiter), unix));
+    IpcDispatcher guard = new IpcDispatcher(table, tokens, publicHealthCheck, originAllowlist,
+        maxInFlight, rateLimiter);
+    jetty.setHandler(new JettyAdapter(guard, unix));
     try {
       jetty.start();
     } catch (Exception e) {
@@ -124,6 +126,7 @@ public final class IpcServer implements AutoCloseable {
           + (tcpEnabled ? " and 127.0.0.1:" + httpPort : "") + ": " + e.getMessage(), e);
     }
     server = jetty;
+    dispatcher = guard;
     try {
       if (SecureFiles.supportsPosix(socket)) {
         Files.setPosixFilePermissions(socket, SecureFiles.FILE_0600);
@@ -164,6 +167,18 @@ public final class IpcServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Applies the live {@code [ipc]} keys of a reloaded config ({@code public_health_check},
+   * {@code origin_allowlist}) to the requests that follow; the others need a restart.
+   */
+  public synchronized void applyLive(DaemonConfig config) {
+    Objects.requireNonNull(config, "config == null");
+    IpcDispatcher guard = dispatcher;
+    if (guard != null) {
+      guard.applyLive(config.publicHealthCheck(), config.originAllowlist());
+    }
+  }
+
   /** The bound TCP port, or -1 when TCP is off or the server is not started. */
   public synchronized int tcpPort() {
     return boundPort;
@@ -181,6 +196,7 @@ public final class IpcServer implements AutoCloseable {
       return;
     }
     server = null;
+    dispatcher = null;
     stopQuietly(jetty);
     try {
       Files.deleteIfExists(paths.socket());
@@ -310,6 +326,14 @@ public final class IpcServer implements AutoCloseable {
     public Builder version(VersionInfo info) {
       Objects.requireNonNull(info, "info == null");
       return route(Routes.Endpoint.VERSION, ReadHandlers.version(info));
+    }
+
+    /** The daemon's control routes under {@code /v1/daemon/}, served on the socket only. */
+    public Builder control(ControlPort port) {
+      Objects.requireNonNull(port, "port == null");
+      route("POST", ControlHandlers.RELOAD, ControlHandlers.reload(port));
+      route("POST", ControlHandlers.ROTATE_TOKEN, ControlHandlers.rotateToken(port));
+      return route("POST", ControlHandlers.SHUTDOWN, ControlHandlers.shutdown(port));
     }
 
     Builder route(Routes.Endpoint endpoint, RouteHandler handler) {
