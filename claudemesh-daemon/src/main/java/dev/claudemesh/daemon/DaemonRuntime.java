@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -250,7 +251,9 @@ public final class DaemonRuntime implements AutoCloseable {
     @Override
     public void shutdown() {
       log.info("shutdown requested over the socket");
-      requestStop();
+      // after the answer has gone out: stopping the server at once would cut it off
+      CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS)
+          .execute(DaemonRuntime.this::requestStop);
     }
   }
 }

@@ -129,8 +129,8 @@ final class DaemonClient implements AutoCloseable {
           + TIMEOUT.toSeconds() + " s", e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new IOException("no daemon answers on " + socket + " (" + cause.getMessage() + ")",
-          cause);
+      throw new IOException("no daemon answers on " + socket + " ("
+          + cause.getClass().getSimpleName() + ")", cause);
     }
   }
 

@@ -174,10 +174,14 @@ final class DaemonCommands implements Callable<Integer> {
         context.out().println("no daemon is running for " + paths.dir());
         return false;
       }
-      DaemonClient.Answer answer = client.post("/v1/daemon/shutdown", null, Map.of());
-      if (answer.status() != 202) {
-        throw new CommandFailedException("the daemon refused to stop: "
-            + answer.problem().detail());
+      try {
+        DaemonClient.Answer answer = client.post("/v1/daemon/shutdown", null, Map.of());
+        if (answer.status() != 202) {
+          throw new CommandFailedException("the daemon refused to stop: "
+              + answer.problem().detail());
+        }
+      } catch (IOException e) {
+        // it may have stopped before answering; the wait below tells
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {

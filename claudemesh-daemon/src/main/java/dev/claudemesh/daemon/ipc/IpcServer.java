@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
 public final class IpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
   private static final String THREAD_NAME = "claudemesh-ipc";
+  /** The path of {@link Builder#noopRouteForBenchmarks()}. */
+  public static final String NOOP_PATH = "/v1/_noop";
 
   private final DaemonPaths paths;
   private final boolean tcpEnabled;
@@ -349,6 +351,23 @@ public final class IpcServer implements AutoCloseable {
     Builder maxInFlight(int maxInFlight) {
       this.maxInFlight = maxInFlight;
       return this;
+    }
+
+    /**
+     * Adds {@code GET /v1/_noop}: answers 200 {@code {}} after the same guard as every route, so a
+     * benchmark can compare a route's cost with the server's own. Off unless asked for; the
+     * daemon never serves it.
+     */
+    public Builder noopRouteForBenchmarks() {
+      return route("GET", NOOP_PATH, call -> ApiResponse.json(200, java.util.Map.of()));
+    }
+
+    /**
+     * The per-caller request rate (SPEC §3.2: 100/s sustained, bursts of 1,000). Benchmarks raise
+     * it to measure the server rather than the limiter; the daemon keeps the default.
+     */
+    public Builder rateLimit(double perSecond, long burst) {
+      return rateLimit(perSecond, burst, System::nanoTime);
     }
 
     Builder rateLimit(double perSecond, long burst, LongSupplier nanoTime) {
