@@ -83,6 +83,8 @@ public final class Peer implements AutoCloseable {
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
   /** Box overhead: a sealed DM is this much longer than its plaintext. */
   private static final int BOX_MAC = 16;
+  private static final java.util.Set<OutboxStatus> UNSENT =
+      java.util.Collections.unmodifiableSet(java.util.EnumSet.of(OutboxStatus.PENDING, OutboxStatus.INFLIGHT));
 
   /** This library's version, reported in health. */
   public static final String VERSION = "0.1.0-SNAPSHOT";
@@ -353,7 +355,7 @@ public final class Peer implements AutoCloseable {
     boolean diskDegraded = outbox.pressure().level() == dev.claudemesh.core.store.DiskPressure.Level.DEGRADED;
     return new PeerHealth(
         connection.isConnected(),
-        0,
+        lag().toMillis(),
         depth.getOrDefault(OutboxStatus.PENDING, 0L),
         drain.inflight(),
         depth.getOrDefault(OutboxStatus.DEAD, 0L),
@@ -366,6 +368,20 @@ public final class Peer implements AutoCloseable {
         stopped != null || diskDegraded,
         stopped != null ? stopped.getMessage() : diskDegraded ? "outbox storage exhausted" : null,
         features.asMap());
+  }
+
+  /**
+   * The send lag: how long the oldest accepted send that the broker has not taken yet (a pending
+   * or inflight outbox row) has waited; zero when there is none. Health's {@code lag_ms} and the
+   * metric {@code cm_daemon_lag_ms}.
+   */
+  public Duration lag() throws IOException {
+    return outbox.oldestAge(UNSENT);
+  }
+
+  /** DM decryption with rotated keys: counters for {@code decrypt_archived} and {@code decrypt_stale}. */
+  public dev.claudemesh.core.identity.DmKeyRing keyRing() {
+    return identity.keyRing();
   }
 
   /** The mesh this peer belongs to. */

@@ -10,6 +10,7 @@ import dev.claudemesh.daemon.config.Environment;
 import dev.claudemesh.daemon.ipc.ControlPort;
 import dev.claudemesh.daemon.ipc.IpcServer;
 import dev.claudemesh.daemon.ipc.PeerPorts;
+import dev.claudemesh.daemon.metrics.DaemonMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,7 +139,8 @@ public final class DaemonRuntime implements AutoCloseable {
           .peers(PeerPorts.peers(peer))
           .profile(PeerPorts.profile(peer))
           .health(PeerPorts.health(peer))
-          .version(PeerPorts.version(peer));
+          .version(PeerPorts.version(peer))
+          .metrics(DaemonMetrics.forPeer(peer));
       DaemonRuntime daemon = new DaemonRuntime(o.paths, environment, config, pid, peer, tokens,
           ipc);
       daemon.ipc.start();

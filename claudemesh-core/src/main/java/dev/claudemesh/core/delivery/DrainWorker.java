@@ -4,6 +4,7 @@ import dev.claudemesh.core.broker.BrokerLink;
 import dev.claudemesh.core.crypto.Ed25519SigningKey;
 import dev.claudemesh.core.events.EventBus;
 import dev.claudemesh.core.events.EventKinds;
+import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.protocol.Ack;
 import dev.claudemesh.core.protocol.SendFrame;
 import dev.claudemesh.core.store.Outbox;
@@ -23,6 +24,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -72,6 +74,25 @@ public final class DrainWorker implements AutoCloseable {
   private final AtomicLong historyUnavailable = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong dead = new AtomicLong();
+  private final AtomicLongArray sends =
+      new AtomicLongArray(DestinationKind.values().length * SendOutcome.values().length);
+
+  /** How one send to the broker was settled, for {@link #sendCount}. */
+  public enum SendOutcome {
+    /** 201: the broker took a new message. */
+    ACCEPTED,
+    /** 200 duplicate: the broker already had this id with this fingerprint. */
+    DUPLICATE,
+    /** Transient failure (429, 5xx, timeout, disconnect): back to pending with backoff. */
+    RETRY,
+    /** Permanent failure: the row is dead. */
+    DEAD;
+
+    /** The lowercase name used in metric labels. */
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
 
   /**
    * @param maxAge how long a row may wait before it dies (SPEC §4.6); read before each sweep since
@@ -139,6 +160,23 @@ public final class DrainWorker implements AutoCloseable {
 
   public long deadCount() {
     return dead.get();
+  }
+
+  /**
+   * Sends settled since start with {@code outcome}, for one destination kind ({@code
+   * cm_daemon_send_total{kind,status}}). Rows declared dead by the max-age sweep were not sent and
+   * are not counted here (they are in {@link #deadCount()}).
+   */
+  public long sendCount(DestinationKind kind, SendOutcome outcome) {
+    return sends.get(sendIndex(kind, outcome));
+  }
+
+  private void countSend(OutboxRow row, SendOutcome outcome) {
+    sends.incrementAndGet(sendIndex(row.request().destinationKind(), outcome));
+  }
+
+  private static int sendIndex(DestinationKind kind, SendOutcome outcome) {
+    return kind.ordinal() * SendOutcome.values().length + outcome.ordinal();
   }
 
   private void run() {
@@ -269,6 +307,7 @@ public final class DrainWorker implements AutoCloseable {
                 return;
               }
               done.incrementAndGet();
+              countSend(row, duplicate ? SendOutcome.DUPLICATE : SendOutcome.ACCEPTED);
               if (duplicate) {
                 duplicates.incrementAndGet();
                 if (!ack.historyAvailable()) {
@@ -299,6 +338,7 @@ public final class DrainWorker implements AutoCloseable {
     try {
       if (outbox.markRetry(row.clientMessageId(), reason)) {
         retried.incrementAndGet();
+        countSend(row, SendOutcome.RETRY);
       }
     } catch (IOException e) {
       log.warn("drain: {} could not be put back to pending: {}", row.clientMessageId(), e.getMessage());
@@ -309,6 +349,7 @@ public final class DrainWorker implements AutoCloseable {
     try {
       if (outbox.markDead(row.clientMessageId(), reason)) {
         dead.incrementAndGet();
+        countSend(row, SendOutcome.DEAD);
         log.warn("drain: {} is dead: {}", row.clientMessageId(), reason);
         publishDead(row.clientMessageId(), code, brokerPrefix, 1);
       }

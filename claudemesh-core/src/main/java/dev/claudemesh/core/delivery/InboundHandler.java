@@ -7,6 +7,7 @@ import dev.claudemesh.core.crypto.SealedEnvelope;
 import dev.claudemesh.core.crypto.X25519PublicKey;
 import dev.claudemesh.core.events.EventBus;
 import dev.claudemesh.core.events.EventKinds;
+import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.identity.DmKeyRing;
 import dev.claudemesh.core.jcs.Jcs;
 import dev.claudemesh.core.protocol.ClientAck;
@@ -56,6 +57,8 @@ public final class InboundHandler {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   private final AtomicLong received = new AtomicLong();
+  private final AtomicLong receivedDm = new AtomicLong();
+  private final AtomicLong receivedTopic = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong decryptFailed = new AtomicLong();
   private final AtomicLong invalid = new AtomicLong();
@@ -120,6 +123,7 @@ public final class InboundHandler {
       ack(push);
       if (result.inserted()) {
         received.incrementAndGet();
+        (push.topic() == null ? receivedDm : receivedTopic).incrementAndGet();
         events.publish(EventKinds.MESSAGE, messageData(push, result.message()));
       } else {
         duplicates.incrementAndGet();
@@ -208,6 +212,21 @@ public final class InboundHandler {
   /** New rows stored ({@code cm_daemon_recv_total}). */
   public long receivedCount() {
     return received.get();
+  }
+
+  /**
+   * New rows stored of one kind ({@code cm_daemon_recv_total{kind}}): a push without a topic is a
+   * DM; topic and broadcast pushes are topic. Queue deliveries do not exist inbound, so always 0.
+   */
+  public long receivedCount(DestinationKind kind) {
+    switch (kind) {
+      case DM:
+        return receivedDm.get();
+      case TOPIC:
+        return receivedTopic.get();
+      default:
+        return 0;
+    }
   }
 
   /** Deliveries of a message already in the inbox ({@code cm_daemon_dedupe_total{direction="inbound"}}). */

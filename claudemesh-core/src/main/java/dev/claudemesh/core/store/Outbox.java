@@ -19,11 +19,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -497,6 +499,37 @@ public final class Outbox implements AutoCloseable {
       }
       return depth;
     });
+  }
+
+  /**
+   * How long the oldest row in one of {@code statuses} has waited since it was accepted, by this
+   * outbox's clock; zero when there is none (or its {@code enqueued_at} is in the future). With
+   * pending and inflight this is the daemon's send lag ({@code lag_ms} in health, {@code
+   * cm_daemon_lag_ms}); with pending alone it is what the max-age sweep (SPEC §4.6) compares.
+   */
+  public Duration oldestAge(Set<OutboxStatus> statuses) throws IOException {
+    if (statuses.isEmpty()) {
+      return Duration.ZERO;
+    }
+    String in = String.join(", ", Collections.nCopies(statuses.size(), "?"));
+    Optional<Long> oldest = db.read(c -> {
+      try (PreparedStatement select = c.prepareStatement(
+          "SELECT MIN(enqueued_at) FROM outbox WHERE status IN (" + in + ")")) {
+        int i = 1;
+        for (OutboxStatus status : statuses) {
+          select.setString(i++, status.wireName());
+        }
+        try (ResultSet rs = select.executeQuery()) {
+          long value = rs.next() ? rs.getLong(1) : 0;
+          return rs.wasNull() ? Optional.<Long>empty() : Optional.of(value);
+        }
+      }
+    });
+    if (oldest.isEmpty()) {
+      return Duration.ZERO;
+    }
+    long age = clock.millis() - oldest.get();
+    return age > 0 ? Duration.ofMillis(age) : Duration.ZERO;
   }
 
   /** Accepts answered from an existing row (same id again): {@code cm_daemon_dedupe_total{direction="outbound"}}. */

@@ -184,6 +184,34 @@ class DrainWorkerTest {
   }
 
   @Test
+  void sendsAreCountedByDestinationKindAndOutcome() throws Exception {
+    link.responder = f -> {
+      switch (f.id()) {
+        case "dup":
+          return new Ack(f.id(), 200, f.clientMessageId(), "b1", "h1", null, true, true, 1L, false, null, null, null);
+        case "gone":
+          return FakeLink.error(f, 404, "recipient_not_found", true);
+        case "busy":
+          return FakeLink.error(f, 503, "unavailable", false);
+        default:
+          return FakeLink.accepted(f, 201);
+      }
+    };
+    outbox.accept("new-dm", dm("a"));
+    outbox.accept("gone", dm("b"));
+    outbox.accept("dup", topic("ops", "c"));
+    outbox.accept("busy", topic("ops", "d"));
+    startDrain(16);
+    await("all settled", () -> drain.sendCount(DestinationKind.DM, DrainWorker.SendOutcome.ACCEPTED) == 1
+        && drain.sendCount(DestinationKind.DM, DrainWorker.SendOutcome.DEAD) == 1
+        && drain.sendCount(DestinationKind.TOPIC, DrainWorker.SendOutcome.DUPLICATE) == 1
+        && drain.sendCount(DestinationKind.TOPIC, DrainWorker.SendOutcome.RETRY) >= 1);
+    assertEquals(0, drain.sendCount(DestinationKind.TOPIC, DrainWorker.SendOutcome.ACCEPTED));
+    assertEquals(0, drain.sendCount(DestinationKind.DM, DrainWorker.SendOutcome.RETRY));
+    assertEquals(0, drain.sendCount(DestinationKind.QUEUE, DrainWorker.SendOutcome.DEAD));
+  }
+
+  @Test
   void transportFailureRetriesWithBackoffAndResendsTheSameSealedBytes() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     link.responder = f -> {

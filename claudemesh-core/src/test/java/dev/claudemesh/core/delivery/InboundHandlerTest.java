@@ -9,6 +9,7 @@ import dev.claudemesh.core.crypto.SealedEnvelope;
 import dev.claudemesh.core.events.EventBus;
 import dev.claudemesh.core.events.EventKinds;
 import dev.claudemesh.core.events.PeerEvent;
+import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.identity.DmKeyRing;
 import dev.claudemesh.core.identity.KeyArchive;
 import dev.claudemesh.core.protocol.ClientAck;
@@ -113,6 +114,8 @@ class InboundHandlerTest {
     assertEquals("hello there", event.data().get("body"));
     assertEquals("dm", event.data().get("kind"));
     assertEquals(1, handler.receivedCount());
+    assertEquals(1, handler.receivedCount(DestinationKind.DM));
+    assertEquals(0, handler.receivedCount(DestinationKind.TOPIC));
   }
 
   @Test
@@ -156,6 +159,8 @@ class InboundHandlerTest {
     assertEquals("héllo", rows.get(0).body().orElseThrow());
     assertEquals("ops", rows.get(0).topic().orElseThrow());
     assertEquals(1, handler.invalidCount());
+    assertEquals(1, handler.receivedCount(DestinationKind.TOPIC), "the invalid one is not received");
+    assertEquals(0, handler.receivedCount(DestinationKind.DM));
   }
 
   @Test

@@ -59,6 +59,29 @@ class OutboxTest {
   }
 
   @Test
+  void oldestAgeIsTheWaitOfTheOldestRowInTheGivenStatesAndZeroWithoutOne() throws IOException {
+    TestClock clock = new TestClock();
+    java.util.Set<OutboxStatus> unsent = java.util.EnumSet.of(OutboxStatus.PENDING, OutboxStatus.INFLIGHT);
+    java.util.Set<OutboxStatus> pending = java.util.EnumSet.of(OutboxStatus.PENDING);
+    try (Outbox outbox = Outbox.builder(dir).clock(clock).open()) {
+      assertEquals(Duration.ZERO, outbox.oldestAge(unsent), "empty outbox");
+      outbox.accept("old", topic("a"));
+      clock.now = clock.now.plusSeconds(30);
+      outbox.accept("young", topic("b"));
+      clock.now = clock.now.plusSeconds(12);
+      assertEquals(Duration.ofSeconds(42), outbox.oldestAge(unsent));
+      assertEquals(List.of("old"), ids(outbox.claimDue(1)));
+      assertEquals(Duration.ofSeconds(42), outbox.oldestAge(unsent), "inflight still counts as unsent");
+      assertEquals(Duration.ofSeconds(12), outbox.oldestAge(pending), "only the young row is pending");
+      assertTrue(outbox.markDone("old", "b1", "h1", true));
+      assertEquals(Duration.ofSeconds(12), outbox.oldestAge(unsent), "done rows do not count");
+      assertEquals(Duration.ZERO, outbox.oldestAge(java.util.Set.of()));
+      clock.now = clock.now.minusSeconds(3600);
+      assertEquals(Duration.ZERO, outbox.oldestAge(unsent), "a clock behind enqueued_at is no negative age");
+    }
+  }
+
+  @Test
   void filesHaveTheirModesAndTheSchemaVersionIsRecorded() throws IOException {
     try (Outbox outbox = Outbox.builder(dir).open()) {
       outbox.accept("a", topic("x"));

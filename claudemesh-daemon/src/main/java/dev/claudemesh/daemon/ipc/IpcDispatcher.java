@@ -52,15 +52,18 @@ final class IpcDispatcher {
   private volatile Set<String> originAllowlist;
   private final Semaphore inFlight;
   private final RateLimiter rateLimiter;
+  private final RequestObserver observer;
 
   IpcDispatcher(RouteTable routes, @Nullable LocalTokens tokens, boolean publicHealthCheck,
-      List<String> originAllowlist, int maxInFlight, RateLimiter rateLimiter) {
+      List<String> originAllowlist, int maxInFlight, RateLimiter rateLimiter,
+      RequestObserver observer) {
     this.routes = routes;
     this.tokens = tokens;
     this.publicHealthCheck = publicHealthCheck;
     this.originAllowlist = Set.copyOf(originAllowlist);
     this.inFlight = new Semaphore(maxInFlight);
     this.rateLimiter = rateLimiter;
+    this.observer = observer;
   }
 
   /** Applies the live {@code [ipc]} settings of a config reload to the next requests. */
@@ -70,10 +73,19 @@ final class IpcDispatcher {
   }
 
   /**
-   * Answers one request. {@code call} has no body yet; {@code contentLength} is the declared
-   * length or -1.
+   * Answers one request and tells the observer, in one place for every answer (guard refusals,
+   * 404s and handler answers alike). {@code call} has no body yet; {@code contentLength} is the
+   * declared length or -1.
    */
   ApiResponse dispatch(ApiCall call, long contentLength, BodySource body) {
+    long start = System.nanoTime();
+    ApiResponse answer = guardAndRoute(call, contentLength, body);
+    observer.answered(routes.hasPath(call.path()) ? call.path() : null, answer.status(),
+        call.transport(), System.nanoTime() - start);
+    return answer;
+  }
+
+  private ApiResponse guardAndRoute(ApiCall call, long contentLength, BodySource body) {
     if (tokenInQuery(call.rawQuery())) {
       log.warn("security: refused {} {} over {}: a token was sent in the query string; send it in"
           + " the Authorization header", call.method(), call.path(), call.transport());

@@ -5,6 +5,7 @@ import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.core.identity.LocalTokens;
 import dev.claudemesh.core.internal.SecureFiles;
 import dev.claudemesh.daemon.config.DaemonConfig;
+import dev.claudemesh.daemon.metrics.DaemonMetrics;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -55,6 +58,7 @@ public final class IpcServer implements AutoCloseable {
   private final List<String> originAllowlist;
   private final int maxInFlight;
   private final RateLimiter rateLimiter;
+  private final RequestObserver observer;
   private @Nullable Server server;
   private @Nullable IpcDispatcher dispatcher;
   private int boundPort = -1;
@@ -69,6 +73,7 @@ public final class IpcServer implements AutoCloseable {
     this.maxInFlight = b.maxInFlight;
     this.rateLimiter = new RateLimiter(b.ratePerSecond, b.rateBurst, b.nanoTime);
     this.routes = b.routes;
+    this.observer = b.observer;
   }
 
   public static Builder builder(DaemonPaths paths) {
@@ -118,7 +123,7 @@ public final class IpcServer implements AutoCloseable {
     }
     jetty.setErrorHandler(new ProblemErrorHandler());
     IpcDispatcher guard = new IpcDispatcher(table, tokens, publicHealthCheck, originAllowlist,
-        maxInFlight, rateLimiter);
+        maxInFlight, rateLimiter, observer);
     jetty.setHandler(new JettyAdapter(guard, unix));
     try {
       jetty.start();
@@ -242,6 +247,7 @@ public final class IpcServer implements AutoCloseable {
     private double ratePerSecond = RateLimiter.DEFAULT_PER_SECOND;
     private long rateBurst = RateLimiter.DEFAULT_BURST;
     private LongSupplier nanoTime = System::nanoTime;
+    private RequestObserver observer = RequestObserver.NONE;
 
     private Builder(DaemonPaths paths) {
       this.paths = Objects.requireNonNull(paths, "paths == null");
@@ -336,6 +342,19 @@ public final class IpcServer implements AutoCloseable {
       route("POST", ControlHandlers.RELOAD, ControlHandlers.reload(port));
       route("POST", ControlHandlers.ROTATE_TOKEN, ControlHandlers.rotateToken(port));
       return route("POST", ControlHandlers.SHUTDOWN, ControlHandlers.shutdown(port));
+    }
+
+    /**
+     * Serves {@code GET /v1/metrics} from {@code metrics} (behind the same guard as every route)
+     * and counts every answered request in it ({@code cm_daemon_ipc_request_total},
+     * {@code cm_daemon_ipc_duration_seconds}).
+     */
+    public Builder metrics(DaemonMetrics metrics) {
+      Objects.requireNonNull(metrics, "metrics == null");
+      this.observer = (routePath, status, transport, nanos) -> metrics.recordIpcRequest(routePath,
+          status, transport.name().toLowerCase(Locale.ROOT), nanos);
+      return route(Routes.Endpoint.METRICS, call -> new ApiResponse(200,
+          DaemonMetrics.CONTENT_TYPE, metrics.scrape(), Map.of()));
     }
 
     Builder route(Routes.Endpoint endpoint, RouteHandler handler) {
