@@ -185,7 +185,8 @@ final class DaemonCommands implements Callable<Integer> {
       }
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (System.nanoTime() < deadline) {
-        boolean exited = pid.isEmpty()
+        // stopped: its pid file removed at close, or its process gone (killed mid-close)
+        boolean exited = pid.isEmpty() || !java.nio.file.Files.exists(paths.pidFile())
             || ProcessHandle.of(pid.getAsLong()).map(p -> !p.isAlive()).orElse(true);
         if (exited && !client.answers()) {
           context.out().println("daemon stopped");
