@@ -157,9 +157,29 @@ public final class PeerPorts {
     Objects.requireNonNull(peer, "peer == null");
     return () -> {
       PeerHealth h = peer.health();
-      Map<String, Object> features = new LinkedHashMap<>(h.brokerFeaturesNegotiated());
+      Map<String, Object> features = new LinkedHashMap<>();
+      h.brokerFeaturesNegotiated().forEach((k, v) -> features.put(k, integral(v)));
       return Version.current(h.peerVersion(), h.schemaVersion(), features);
     };
+  }
+
+  /**
+   * {@code value} with integral doubles as longs, so negotiated parameters read {@code 30} rather
+   * than {@code 30.0} (the broker's JSON numbers are parsed as doubles).
+   */
+  static @Nullable Object integral(@Nullable Object value) {
+    if (value instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p53) {
+      return d.longValue();
+    }
+    if (value instanceof Map<?, ?> m) {
+      Map<String, @Nullable Object> copy = new LinkedHashMap<>();
+      m.forEach((k, v) -> copy.put(String.valueOf(k), integral(v)));
+      return copy;
+    }
+    if (value instanceof java.util.List<?> l) {
+      return l.stream().map(PeerPorts::integral).collect(java.util.stream.Collectors.toList());
+    }
+    return value;
   }
 
   static Health toHealth(PeerHealth h) {
