@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -53,6 +54,7 @@ public final class IpcServer implements AutoCloseable {
   private final List<String> originAllowlist;
   private final int maxInFlight;
   private final RateLimiter rateLimiter;
+  private final @Nullable EventStreams events;
   private @Nullable Server server;
   private int boundPort = -1;
 
@@ -65,7 +67,12 @@ public final class IpcServer implements AutoCloseable {
     this.originAllowlist = List.copyOf(b.originAllowlist);
     this.maxInFlight = b.maxInFlight;
     this.rateLimiter = new RateLimiter(b.ratePerSecond, b.rateBurst, b.nanoTime);
-    this.routes = b.routes;
+    this.events = b.events == null ? null
+        : new EventStreams(b.events, b.keepaliveInterval, b.maxStreams);
+    this.routes = b.routes.copy();
+    if (events != null) {
+      routes.route(Routes.Endpoint.EVENTS, events);
+    }
   }
 
   public static Builder builder(DaemonPaths paths) {
@@ -116,9 +123,15 @@ public final class IpcServer implements AutoCloseable {
     jetty.setErrorHandler(new ProblemErrorHandler());
     jetty.setHandler(new JettyAdapter(new IpcDispatcher(table, tokens, publicHealthCheck,
         originAllowlist, maxInFlight, rateLimiter), unix));
+    if (events != null) {
+      events.open();
+    }
     try {
       jetty.start();
     } catch (Exception e) {
+      if (events != null) {
+        events.close();
+      }
       stopQuietly(jetty);
       throw new IOException("cannot start the IPC server on " + socket
           + (tcpEnabled ? " and 127.0.0.1:" + httpPort : "") + ": " + e.getMessage(), e);
@@ -181,6 +194,10 @@ public final class IpcServer implements AutoCloseable {
       return;
     }
     server = null;
+    if (events != null) {
+      // end every event stream with its last chunk before the connectors close
+      events.close();
+    }
     stopQuietly(jetty);
     try {
       Files.deleteIfExists(paths.socket());
@@ -224,6 +241,9 @@ public final class IpcServer implements AutoCloseable {
     private double ratePerSecond = RateLimiter.DEFAULT_PER_SECOND;
     private long rateBurst = RateLimiter.DEFAULT_BURST;
     private LongSupplier nanoTime = System::nanoTime;
+    private @Nullable EventsPort events;
+    private Duration keepaliveInterval = EventStreams.KEEPALIVE;
+    private int maxStreams = EventStreams.MAX_STREAMS;
 
     private Builder(DaemonPaths paths) {
       this.paths = Objects.requireNonNull(paths, "paths == null");
@@ -310,6 +330,27 @@ public final class IpcServer implements AutoCloseable {
     public Builder version(VersionInfo info) {
       Objects.requireNonNull(info, "info == null");
       return route(Routes.Endpoint.VERSION, ReadHandlers.version(info));
+    }
+
+    /** {@code GET /v1/events}: the event stream (SPEC §3.4) of {@code port}. */
+    public Builder events(EventsPort port) {
+      this.events = Objects.requireNonNull(port, "port == null");
+      return this;
+    }
+
+    /** How often an idle event stream gets a keepalive comment; 15 s unless set. */
+    public Builder keepaliveInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("keepalive interval must be positive, got " + interval);
+      }
+      this.keepaliveInterval = interval;
+      return this;
+    }
+
+    Builder maxStreams(int maxStreams) {
+      this.maxStreams = maxStreams;
+      return this;
     }
 
     Builder route(Routes.Endpoint endpoint, RouteHandler handler) {

@@ -14,14 +14,19 @@ import dev.claudemesh.api.Version;
 import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.PeerException;
 import dev.claudemesh.core.PeerHealth;
+import dev.claudemesh.core.events.EventBus;
+import dev.claudemesh.core.events.PeerEvent;
 import dev.claudemesh.core.fingerprint.Priority;
 import dev.claudemesh.core.protocol.PeerInfo;
+import dev.claudemesh.core.store.DiskPressure;
 import dev.claudemesh.core.store.InboxQuery;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** The ports of the IPC handlers, served by the core {@link Peer}. */
@@ -146,6 +151,38 @@ public final class PeerPorts {
     if (value != null) {
       m.put(key, value);
     }
+  }
+
+  /**
+   * The peer's event bus. New streams are refused only when the outbox is out of disk (SPEC §4.9
+   * at 100 %); a peer the broker stopped still streams, so its callers hear why.
+   */
+  public static EventsPort events(Peer peer) {
+    Objects.requireNonNull(peer, "peer == null");
+    EventBus bus = peer.eventBus();
+    return new EventsPort() {
+      @Override
+      public long lastId() {
+        return bus.lastId();
+      }
+
+      @Override
+      public EventBus.Replay replaySince(long lastEventId) {
+        return bus.replaySince(lastEventId);
+      }
+
+      @Override
+      public AutoCloseable subscribe(Consumer<PeerEvent> listener) {
+        return peer.events(listener);
+      }
+
+      @Override
+      public Optional<String> degraded() {
+        DiskPressure pressure = peer.outbox().pressure();
+        return pressure.level() == DiskPressure.Level.DEGRADED
+            ? Optional.of("the outbox is out of storage (" + pressure + ")") : Optional.empty();
+      }
+    };
   }
 
   public static HealthPort health(Peer peer) {
