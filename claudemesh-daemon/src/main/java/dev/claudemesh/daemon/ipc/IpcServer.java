@@ -322,6 +322,13 @@ public final class IpcServer implements AutoCloseable {
       return route(Routes.Endpoint.PROFILE, PeerHandlers.profile(port));
     }
 
+    /** {@code GET /v1/outbox} and {@code POST /v1/outbox/requeue}. */
+    public Builder outbox(OutboxPort port) {
+      Objects.requireNonNull(port, "port == null");
+      route(Routes.Endpoint.OUTBOX_REQUEUE, OutboxHandlers.requeue(port));
+      return route(Routes.Endpoint.OUTBOX, OutboxHandlers.list(port));
+    }
+
     public Builder health(HealthPort port) {
       Objects.requireNonNull(port, "port == null");
       return route(Routes.Endpoint.HEALTH, ReadHandlers.health(port));
