@@ -329,6 +329,18 @@ public final class IpcServer implements AutoCloseable {
       return route(Routes.Endpoint.OUTBOX, OutboxHandlers.list(port));
     }
 
+    /** {@code GET /v1/compat}. */
+    public Builder compat(CompatInfo info) {
+      Objects.requireNonNull(info, "info == null");
+      return route(Routes.Endpoint.COMPAT, ReadHandlers.compat(info));
+    }
+
+    /** {@code POST /v1/heartbeat}: callers' liveness, recorded in {@code heartbeats}. */
+    public Builder heartbeats(Heartbeats heartbeats) {
+      Objects.requireNonNull(heartbeats, "heartbeats == null");
+      return route(Routes.Endpoint.HEARTBEAT, ReadHandlers.heartbeat(heartbeats));
+    }
+
     public Builder health(HealthPort port) {
       Objects.requireNonNull(port, "port == null");
       return route(Routes.Endpoint.HEALTH, ReadHandlers.health(port));

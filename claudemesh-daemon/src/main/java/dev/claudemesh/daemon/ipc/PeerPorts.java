@@ -4,12 +4,14 @@ import dev.claudemesh.api.ApiJson;
 import dev.claudemesh.api.ApiJsonException;
 import dev.claudemesh.api.Health;
 import dev.claudemesh.api.InboxMessage;
+import dev.claudemesh.api.Compat;
 import dev.claudemesh.api.ErrorCodes;
 import dev.claudemesh.api.InboxPage;
 import dev.claudemesh.api.OutboxPage;
 import dev.claudemesh.api.OutboxRow;
 import dev.claudemesh.api.RequeueRequest;
 import dev.claudemesh.api.RequeueResponse;
+import dev.claudemesh.api.Routes;
 import dev.claudemesh.api.PageQuery;
 import dev.claudemesh.api.PeerList;
 import dev.claudemesh.api.Profile;
@@ -24,6 +26,7 @@ import dev.claudemesh.core.events.PeerEvent;
 import dev.claudemesh.core.fingerprint.FingerprintRequest;
 import dev.claudemesh.core.fingerprint.Priority;
 import dev.claudemesh.core.jcs.Jcs;
+import dev.claudemesh.core.protocol.FeatureNegotiation;
 import dev.claudemesh.core.protocol.Frames;
 import dev.claudemesh.core.protocol.PeerInfo;
 import dev.claudemesh.core.store.DiskPressure;
@@ -311,6 +314,41 @@ public final class PeerPorts {
         r.brokerMessageId().orElse(null), r.historyId().orElse(null),
         r.abortedAt().map(Instant::toEpochMilli).orElse(null), r.abortedBy().orElse(null),
         r.supersededBy().orElse(null));
+  }
+
+  /**
+   * What this daemon can talk to: its version (as in {@code /v1/version}), IPC {@code v1}, the
+   * store schema versions it opens (1 up to the current, older ones migrated), every broker
+   * feature it knows how to negotiate, and {@code requiredFeatures}: the {@code [features]
+   * require} list the peer was built with.
+   *
+   * @throws IllegalArgumentException when a required feature is not one this daemon knows
+   */
+  public static CompatInfo compat(Peer peer, List<String> requiredFeatures) {
+    Objects.requireNonNull(peer, "peer == null");
+    List<String> required = List.copyOf(requiredFeatures);
+    List<String> known = knownBrokerFeatures();
+    for (String feature : required) {
+      if (!known.contains(feature)) {
+        throw new IllegalArgumentException("required feature " + feature
+            + " is not one this daemon negotiates; known: " + known);
+      }
+    }
+    return () -> compat(peer.health().peerVersion(), required);
+  }
+
+  static Compat compat(String daemonVersion, List<String> requiredFeatures) {
+    List<Integer> schemas = java.util.stream.IntStream.rangeClosed(1, Outbox.SCHEMA_VERSION)
+        .boxed().toList();
+    return new Compat(daemonVersion, List.of(Routes.API_VERSION), schemas, knownBrokerFeatures(),
+        requiredFeatures);
+  }
+
+  /** The broker features of SPEC §7.2 this daemon can negotiate. */
+  static List<String> knownBrokerFeatures() {
+    List<String> known = new java.util.ArrayList<>(FeatureNegotiation.DEFAULT_REQUIRE);
+    known.addAll(FeatureNegotiation.DEFAULT_OPTIONAL);
+    return List.copyOf(known);
   }
 
   public static HealthPort health(Peer peer) {
