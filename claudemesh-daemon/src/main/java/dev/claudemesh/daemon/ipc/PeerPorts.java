@@ -326,15 +326,20 @@ public final class PeerPorts {
    */
   public static CompatInfo compat(Peer peer, List<String> requiredFeatures) {
     Objects.requireNonNull(peer, "peer == null");
-    List<String> required = List.copyOf(requiredFeatures);
+    List<String> required = requireKnown(requiredFeatures);
+    return () -> compat(peer.health().peerVersion(), required);
+  }
+
+  /** A copy of {@code features}, each one this daemon negotiates, or a refusal naming it. */
+  static List<String> requireKnown(List<String> features) {
     List<String> known = knownBrokerFeatures();
-    for (String feature : required) {
+    for (String feature : features) {
       if (!known.contains(feature)) {
         throw new IllegalArgumentException("required feature " + feature
             + " is not one this daemon negotiates; known: " + known);
       }
     }
-    return () -> compat(peer.health().peerVersion(), required);
+    return List.copyOf(features);
   }
 
   static Compat compat(String daemonVersion, List<String> requiredFeatures) {

@@ -1,6 +1,7 @@
 package dev.claudemesh.daemon.ipc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.claudemesh.api.ApiJson;
@@ -90,6 +91,14 @@ class CompatAndHeartbeatRoutesTest {
         "member_keypair_rotated_event", "key_epoch", "max_payload"), body.get("broker_features"));
     assertEquals(List.of("client_message_id_dedupe", "concurrent_connection_policy"),
         body.get("broker_features_required"));
+  }
+
+  @Test
+  void anUnknownRequiredFeatureIsRefusedByName() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> PeerPorts.requireKnown(List.of("client_message_id_dedupe", "teleport")));
+    assertTrue(e.getMessage().startsWith("required feature teleport is not one this daemon"
+        + " negotiates; known: [client_message_id_dedupe,"), e.getMessage());
   }
 
   @Test
