@@ -8,6 +8,7 @@ import dev.claudemesh.daemon.config.ConfigKey;
 import dev.claudemesh.daemon.config.DaemonConfig;
 import dev.claudemesh.daemon.config.Environment;
 import dev.claudemesh.daemon.ipc.ControlPort;
+import dev.claudemesh.daemon.ipc.Heartbeats;
 import dev.claudemesh.daemon.ipc.IpcServer;
 import dev.claudemesh.daemon.ipc.PeerPorts;
 import dev.claudemesh.daemon.metrics.DaemonMetrics;
@@ -140,6 +141,10 @@ public final class DaemonRuntime implements AutoCloseable {
           .profile(PeerPorts.profile(peer))
           .health(PeerPorts.health(peer))
           .version(PeerPorts.version(peer))
+          .outbox(PeerPorts.outbox(peer))
+          .events(PeerPorts.events(peer))
+          .compat(PeerPorts.compat(peer, config.requiredFeatures()))
+          .heartbeats(Heartbeats.inMemory(o.clock))
           .metrics(DaemonMetrics.forPeer(peer));
       DaemonRuntime daemon = new DaemonRuntime(o.paths, environment, config, pid, peer, tokens,
           ipc);

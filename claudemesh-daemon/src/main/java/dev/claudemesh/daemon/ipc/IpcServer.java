@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -59,6 +60,7 @@ public final class IpcServer implements AutoCloseable {
   private final int maxInFlight;
   private final RateLimiter rateLimiter;
   private final RequestObserver observer;
+  private final @Nullable EventStreams events;
   private @Nullable Server server;
   private @Nullable IpcDispatcher dispatcher;
   private int boundPort = -1;
@@ -72,8 +74,13 @@ public final class IpcServer implements AutoCloseable {
     this.originAllowlist = List.copyOf(b.originAllowlist);
     this.maxInFlight = b.maxInFlight;
     this.rateLimiter = new RateLimiter(b.ratePerSecond, b.rateBurst, b.nanoTime);
-    this.routes = b.routes;
+    this.events = b.events == null ? null
+        : new EventStreams(b.events, b.keepaliveInterval, b.maxStreams);
+    this.routes = b.routes.copy();
     this.observer = b.observer;
+    if (events != null) {
+      routes.route(Routes.Endpoint.EVENTS, events);
+    }
   }
 
   public static Builder builder(DaemonPaths paths) {
@@ -125,9 +132,15 @@ public final class IpcServer implements AutoCloseable {
     IpcDispatcher guard = new IpcDispatcher(table, tokens, publicHealthCheck, originAllowlist,
         maxInFlight, rateLimiter, observer);
     jetty.setHandler(new JettyAdapter(guard, unix));
+    if (events != null) {
+      events.open();
+    }
     try {
       jetty.start();
     } catch (Exception e) {
+      if (events != null) {
+        events.close();
+      }
       stopQuietly(jetty);
       throw new IOException("cannot start the IPC server on " + socket
           + (tcpEnabled ? " and 127.0.0.1:" + httpPort : "") + ": " + e.getMessage(), e);
@@ -204,6 +217,10 @@ public final class IpcServer implements AutoCloseable {
     }
     server = null;
     dispatcher = null;
+    if (events != null) {
+      // end every event stream with its last chunk before the connectors close
+      events.close();
+    }
     stopQuietly(jetty);
     try {
       Files.deleteIfExists(paths.socket());
@@ -248,6 +265,9 @@ public final class IpcServer implements AutoCloseable {
     private long rateBurst = RateLimiter.DEFAULT_BURST;
     private LongSupplier nanoTime = System::nanoTime;
     private RequestObserver observer = RequestObserver.NONE;
+    private @Nullable EventsPort events;
+    private Duration keepaliveInterval = EventStreams.KEEPALIVE;
+    private int maxStreams = EventStreams.MAX_STREAMS;
 
     private Builder(DaemonPaths paths) {
       this.paths = Objects.requireNonNull(paths, "paths == null");
@@ -326,6 +346,25 @@ public final class IpcServer implements AutoCloseable {
       return route(Routes.Endpoint.PROFILE, PeerHandlers.profile(port));
     }
 
+    /** {@code GET /v1/outbox} and {@code POST /v1/outbox/requeue}. */
+    public Builder outbox(OutboxPort port) {
+      Objects.requireNonNull(port, "port == null");
+      route(Routes.Endpoint.OUTBOX_REQUEUE, OutboxHandlers.requeue(port));
+      return route(Routes.Endpoint.OUTBOX, OutboxHandlers.list(port));
+    }
+
+    /** {@code GET /v1/compat}. */
+    public Builder compat(CompatInfo info) {
+      Objects.requireNonNull(info, "info == null");
+      return route(Routes.Endpoint.COMPAT, ReadHandlers.compat(info));
+    }
+
+    /** {@code POST /v1/heartbeat}: callers' liveness, recorded in {@code heartbeats}. */
+    public Builder heartbeats(Heartbeats heartbeats) {
+      Objects.requireNonNull(heartbeats, "heartbeats == null");
+      return route(Routes.Endpoint.HEARTBEAT, ReadHandlers.heartbeat(heartbeats));
+    }
+
     public Builder health(HealthPort port) {
       Objects.requireNonNull(port, "port == null");
       return route(Routes.Endpoint.HEALTH, ReadHandlers.health(port));
@@ -355,6 +394,27 @@ public final class IpcServer implements AutoCloseable {
           status, transport.name().toLowerCase(Locale.ROOT), nanos);
       return route(Routes.Endpoint.METRICS, call -> new ApiResponse(200,
           DaemonMetrics.CONTENT_TYPE, metrics.scrape(), Map.of()));
+    }
+
+    /** {@code GET /v1/events}: the event stream (SPEC §3.4) of {@code port}. */
+    public Builder events(EventsPort port) {
+      this.events = Objects.requireNonNull(port, "port == null");
+      return this;
+    }
+
+    /** How often an idle event stream gets a keepalive comment; 15 s unless set. */
+    public Builder keepaliveInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("keepalive interval must be positive, got " + interval);
+      }
+      this.keepaliveInterval = interval;
+      return this;
+    }
+
+    Builder maxStreams(int maxStreams) {
+      this.maxStreams = maxStreams;
+      return this;
     }
 
     Builder route(Routes.Endpoint endpoint, RouteHandler handler) {

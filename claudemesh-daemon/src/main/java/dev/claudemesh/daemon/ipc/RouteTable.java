@@ -43,6 +43,13 @@ final class RouteTable {
       return route(endpoint.method(), endpoint.path(), handler);
     }
 
+    /** A builder holding the routes given so far, for one server to add its own to. */
+    Builder copy() {
+      Builder copy = new Builder();
+      copy.entries.addAll(entries);
+      return copy;
+    }
+
     /**
      * The table: the given routes, then every endpoint not given as 501.
      *
