@@ -10,7 +10,6 @@ import ch.qos.logback.core.OutputStreamAppender;
 import ch.qos.logback.core.status.Status;
 import dev.claudemesh.core.internal.SecureFiles;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.RandomAccessFile;
@@ -154,8 +153,10 @@ public final class DaemonLogging {
    * what is appended, across rollovers, until the thread is interrupted ({@code claudemesh daemon
    * logs [-f]}).
    *
-   * @throws NoSuchFileException if there is no log file (and not following)
-   * @throws InterruptedIOException never; an interrupt ends following normally
+   * <p>An interrupt ends following normally. A log file that does not exist yet is waited for
+   * when following.
+   *
+   * @throws NoSuchFileException if there is no log file and {@code follow} is false
    */
   public static void tail(Path logFile, int lines, boolean follow, PrintStream out) throws IOException {
     tail(logFile, lines, follow, out, 250, () -> !Thread.currentThread().isInterrupted());

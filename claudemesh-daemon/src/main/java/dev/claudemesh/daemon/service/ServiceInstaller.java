@@ -7,8 +7,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,15 +75,22 @@ public final class ServiceInstaller {
    *
    * @throws ServiceException {@code REFUSED_IN_CI} in CI without {@code --allow-ci-persistent};
    *     {@code COMMAND_FAILED} with the command's output when the service manager refuses
+   * @throws NoSuchFileException for a system service whose claudemesh directory does not exist
    * @throws IOException if the file cannot be written or a command cannot be run
    */
   public ServiceFile install() throws IOException {
     refuseInCi();
     ServiceFile file = render();
-    // ProtectSystem=strict makes everything else read-only; a ReadWritePaths= entry that does not
-    // exist makes the unit fail to start, so the claudemesh directory is created first.
+    // ProtectSystem=strict makes everything else read-only, and a ReadWritePaths= entry that does
+    // not exist makes the unit fail to start. A user service creates its own directory; a system
+    // service (run as root) must not create root-owned directories in the user's home.
     for (Path path : plan.writableDirs) {
-      SecureFiles.createPrivateDirectories(path);
+      if (plan.scope == Scope.USER) {
+        SecureFiles.createPrivateDirectories(path);
+      } else if (!Files.isDirectory(path)) {
+        throw new NoSuchFileException(path.toString(), null,
+            "the claudemesh directory does not exist; join the mesh as " + plan.userName + " first");
+      }
     }
     Files.createDirectories(file.path().toAbsolutePath().getParent());
     SecureFiles.writeAtomically(file.path(), file.content().getBytes(StandardCharsets.UTF_8), SecureFiles.FILE_0644);
@@ -180,7 +189,7 @@ public final class ServiceInstaller {
       this.meshSlug = meshSlug;
       this.file = file;
       this.command = List.copyOf(command);
-      this.environment = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+      this.environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
       this.writableDirs = List.copyOf(writableDirs);
       this.userName = userName;
       this.memoryMax = memoryMax;

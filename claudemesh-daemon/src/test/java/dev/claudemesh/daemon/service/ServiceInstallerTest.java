@@ -146,10 +146,21 @@ class ServiceInstallerTest {
 
   @Test
   void systemScopeCommandsHaveNoUserFlag() throws IOException {
+    Files.createDirectories(temp.resolve("cm"));
     builder(temp.resolve("cm")).scope(ServiceInstaller.Scope.SYSTEM).build().install();
     assertEquals(List.of(
         List.of("systemctl", "daemon-reload"),
         List.of("systemctl", "enable", "--now", "claudemesh-dev.service")), commands);
+  }
+
+  @Test
+  void systemScopeDoesNotCreateTheUsersDirectory() {
+    ServiceInstaller installer = builder(temp.resolve("cm")).scope(ServiceInstaller.Scope.SYSTEM).build();
+    java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class, installer::install);
+    assertEquals(temp.resolve("cm") + ": the claudemesh directory does not exist; join the mesh as alice first",
+        e.getMessage());
+    assertFalse(Files.exists(temp.resolve("cm")));
+    assertTrue(commands.isEmpty());
   }
 
   @Test
