@@ -244,4 +244,51 @@ class DaemonLoggingTest {
     }
     assertEquals(expected, seen, "every line once, in order, across rollovers");
   }
+
+  @Test
+  void startDeletesArchivesOlderThan14DaysAndCompressesLeftovers() throws IOException {
+    Path dir = dev.claudemesh.core.internal.SecureFiles.createPrivateDirectories(temp.resolve("daemon/dev"));
+    java.time.LocalDate today = java.time.LocalDate.now();
+    Path old = Files.writeString(dir.resolve("daemon.log." + today.minusDays(15) + ".0.gz"), "old");
+    Path kept = Files.writeString(dir.resolve("daemon.log." + today.minusDays(13) + ".0.gz"), "kept");
+    Path leftover = Files.writeString(dir.resolve("daemon.log." + today + ".0"), "{\"a\":1}\n");
+    Path unrelated = Files.writeString(dir.resolve("daemon.log.notes"), "mine");
+
+    install(DaemonLogging.MAX_FILE_SIZE, null);
+
+    assertFalse(Files.exists(old));
+    assertTrue(Files.exists(kept));
+    assertTrue(Files.exists(unrelated));
+    assertFalse(Files.exists(leftover));
+    Path compressed = dir.resolve(leftover.getFileName() + ".gz");
+    assertEquals("rw-------", mode(compressed));
+    try (InputStream in = new GZIPInputStream(Files.newInputStream(compressed))) {
+      assertEquals("{\"a\":1}\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void followWaitsForTheFileAndStopsOnInterrupt() throws Exception {
+    Path log = temp.resolve("later.log");
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    Thread follower = new Thread(() -> {
+      try {
+        DaemonLogging.tail(log, 10, true, out);
+      } catch (IOException e) {
+        throw new RuntimeException(e);
+      }
+    }, "tail-follow-late");
+    follower.start();
+    Thread.sleep(100);
+    Files.writeString(log, "hello\n");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!bytes.toString(StandardCharsets.UTF_8).equals("hello\n") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals("hello\n", bytes.toString(StandardCharsets.UTF_8));
+    follower.interrupt();
+    follower.join(TimeUnit.SECONDS.toMillis(10));
+    assertFalse(follower.isAlive());
+  }
 }
