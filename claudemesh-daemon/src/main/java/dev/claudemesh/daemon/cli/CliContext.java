@@ -12,11 +12,22 @@ final class CliContext {
   private final Map<String, String> env;
   private final PrintWriter out;
   private final PrintWriter err;
+  private final boolean ownsLogging;
 
-  CliContext(Map<String, String> env, PrintWriter out, PrintWriter err) {
+  /**
+   * {@code ownsLogging}: this process is the command line itself, so a daemon it runs may point
+   * the logging backend at {@code daemon.log}; false when embedded (tests), where the host's
+   * logging configuration stays.
+   */
+  CliContext(Map<String, String> env, PrintWriter out, PrintWriter err, boolean ownsLogging) {
     this.env = Map.copyOf(Objects.requireNonNull(env, "env == null"));
     this.out = Objects.requireNonNull(out, "out == null");
     this.err = Objects.requireNonNull(err, "err == null");
+    this.ownsLogging = ownsLogging;
+  }
+
+  boolean ownsLogging() {
+    return ownsLogging;
   }
 
   Map<String, String> env() {

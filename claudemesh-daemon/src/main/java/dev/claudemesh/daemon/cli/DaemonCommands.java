@@ -8,6 +8,7 @@ import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.daemon.DaemonRuntime;
 import dev.claudemesh.daemon.cli.Main.CommandFailedException;
+import dev.claudemesh.daemon.logging.DaemonLogging;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,7 +29,8 @@ import picocli.CommandLine.Option;
     subcommands = {
         DaemonCommands.Up.class, DaemonCommands.Down.class, DaemonCommands.Status.class,
         DaemonCommands.VersionCommand.class, DaemonCommands.Restart.class,
-        DaemonCommands.Reload.class, DaemonCommands.RotateToken.class})
+        DaemonCommands.Reload.class, DaemonCommands.RotateToken.class,
+        ServiceCommands.Install.class, ServiceCommands.Uninstall.class})
 final class DaemonCommands implements Callable<Integer> {
   private final CliContext context;
 
@@ -73,6 +76,10 @@ final class DaemonCommands implements Callable<Integer> {
     @Option(names = "--all", description = "start a daemon for every joined mesh")
     boolean all;
 
+    /** Set by `daemon up` for the child it starts: the log goes to daemon.log only. */
+    @Option(names = "--detached", hidden = true)
+    boolean detached;
+
     Up(CliContext context) {
       this.context = context;
     }
@@ -99,6 +106,9 @@ final class DaemonCommands implements Callable<Integer> {
     }
 
     private int foreground(DaemonPaths paths) throws IOException, InterruptedException {
+      if (context.ownsLogging()) {
+        DaemonLogging.install(paths.dir(), Level.INFO, !detached);
+      }
       DaemonRuntime daemon = DaemonRuntime.start(new DaemonRuntime.Options(paths)
           .env(context.env()).persistent(persistent).ephemeral(ephemeral).container(container));
       Thread hook = new Thread(daemon::close, "claudemesh-shutdown");

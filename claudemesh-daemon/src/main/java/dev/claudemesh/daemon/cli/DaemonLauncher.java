@@ -44,6 +44,7 @@ final class DaemonLauncher {
     command.add("daemon");
     command.add("up");
     command.add("--foreground");
+    command.add("--detached");
     command.addAll(upFlags);
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().clear();

@@ -4,11 +4,13 @@ import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.core.identity.MeshConfig;
 import dev.claudemesh.daemon.DaemonRuntime;
+import dev.claudemesh.daemon.logging.DaemonLogging;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.event.Level;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -44,6 +46,10 @@ final class DevCommand implements Callable<Integer> {
     DaemonPaths paths = context.env().containsKey(DaemonPaths.ENV_DAEMON_DIR)
         ? MeshLocator.directory(context.env(), null)
         : DaemonPaths.resolve(context.env(), dirName);
+    if (context.ownsLogging()) {
+      DaemonLogging.install(paths.dir(), Level.INFO, false);
+      out.println("logging to " + paths.daemonLog());
+    }
     try (DevBroker broker = DevBroker.startOrReuse(
         DaemonPaths.home(context.env()).resolve("dev-broker"), brokerPort)) {
       out.println((broker.reused() ? "reusing the dev broker at " : "dev broker serving ")

@@ -3,10 +3,12 @@ package dev.claudemesh.daemon.cli;
 import dev.claudemesh.core.PeerException;
 import dev.claudemesh.core.identity.IdentityUnavailableException;
 import dev.claudemesh.daemon.config.ConfigException;
+import dev.claudemesh.daemon.logging.DaemonLogging;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.slf4j.event.Level;
 import picocli.CommandLine;
 
 /**
@@ -24,17 +26,18 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    DaemonLogging.consoleOnly(Level.WARN);
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = run(args, System.getenv(), out, err);
+    int code = commandLine(new CliContext(System.getenv(), out, err, true)).execute(args);
     out.flush();
     err.flush();
     System.exit(code);
   }
 
-  /** Runs one command line with {@code env}; returns the exit code. */
+  /** Runs one command line with {@code env}, embedded (logging is left as it is); returns the exit code. */
   static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err) {
-    CliContext context = new CliContext(env, out, err);
+    CliContext context = new CliContext(env, out, err, false);
     CommandLine cli = commandLine(context);
     return cli.execute(args);
   }

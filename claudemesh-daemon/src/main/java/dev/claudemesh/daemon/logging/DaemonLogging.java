@@ -68,6 +68,37 @@ public final class DaemonLogging {
     install((LoggerContext) factory, daemonDir, level, alsoConsole ? System.err : null, MAX_FILE_SIZE);
   }
 
+  /**
+   * For commands that are not a daemon: only {@code level} and above, to standard error, masked
+   * the same way; replaces whatever configuration logback found (its default prints DEBUG).
+   * Does nothing when SLF4J is not bound to logback.
+   */
+  public static void consoleOnly(Level level) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.reset();
+      Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+      root.setLevel(ch.qos.logback.classic.Level.fromLocationAwareLoggerInteger(level.toInt()));
+      root.addAppender(console(context, System.err));
+    }
+  }
+
+  private static OutputStreamAppender<ILoggingEvent> console(LoggerContext context,
+      OutputStream console) {
+    PatternLayoutEncoder pattern = new PatternLayoutEncoder();
+    pattern.setContext(context);
+    pattern.setPattern(CONSOLE_PATTERN);
+    LogMasking.MaskingEncoder<ILoggingEvent> consoleEncoder = new LogMasking.MaskingEncoder<>(pattern);
+    consoleEncoder.setContext(context);
+    consoleEncoder.start();
+    OutputStreamAppender<ILoggingEvent> consoleAppender = new OutputStreamAppender<>();
+    consoleAppender.setContext(context);
+    consoleAppender.setName("console");
+    consoleAppender.setEncoder(consoleEncoder);
+    consoleAppender.setOutputStream(new NonClosingOutputStream(console));
+    consoleAppender.start();
+    return consoleAppender;
+  }
+
   /** {@link #install(Path, Level, boolean)} on a given context, console stream and roll size. */
   static void install(LoggerContext context, Path daemonDir, Level level, @Nullable OutputStream console,
       long maxFileSize) throws IOException {
@@ -120,19 +151,7 @@ public final class DaemonLogging {
     context.getLogger("org.eclipse.jetty").setLevel(jetty);
 
     if (console != null) {
-      PatternLayoutEncoder pattern = new PatternLayoutEncoder();
-      pattern.setContext(context);
-      pattern.setPattern(CONSOLE_PATTERN);
-      LogMasking.MaskingEncoder<ILoggingEvent> consoleEncoder = new LogMasking.MaskingEncoder<>(pattern);
-      consoleEncoder.setContext(context);
-      consoleEncoder.start();
-      OutputStreamAppender<ILoggingEvent> consoleAppender = new OutputStreamAppender<>();
-      consoleAppender.setContext(context);
-      consoleAppender.setName("console");
-      consoleAppender.setEncoder(consoleEncoder);
-      consoleAppender.setOutputStream(new NonClosingOutputStream(console));
-      consoleAppender.start();
-      root.addAppender(consoleAppender);
+      root.addAppender(console(context, console));
     }
   }
 

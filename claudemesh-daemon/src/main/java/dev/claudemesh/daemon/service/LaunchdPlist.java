@@ -9,7 +9,7 @@ final class LaunchdPlist {
     xml.append("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     xml.append("<!DOCTYPE plist PUBLIC \"-//Apple//DTD PLIST 1.0//EN\" ")
         .append("\"http://www.apple.com/DTDs/PropertyList-1.0.dtd\">\n");
-    xml.append("<!-- Written by claudemesh install-service; remove it with claudemesh uninstall-service. -->\n");
+    xml.append("<!-- Written by claudemesh daemon install-service; remove it with claudemesh daemon uninstall-service. -->\n");
     xml.append("<plist version=\"1.0\">\n<dict>\n");
     key(xml, "Label").append("  <string>").append(escape(plan.name())).append("</string>\n");
     key(xml, "ProgramArguments").append("  <array>\n");

@@ -19,7 +19,7 @@ final class SystemdUnit {
   static String render(ServiceInstaller.Plan plan) {
     boolean system = plan.scope() == ServiceInstaller.Scope.SYSTEM;
     StringBuilder unit = new StringBuilder();
-    unit.append("# Written by claudemesh install-service; remove it with claudemesh uninstall-service.\n");
+    unit.append("# Written by claudemesh daemon install-service; remove it with claudemesh daemon uninstall-service.\n");
     unit.append("[Unit]\n");
     unit.append("Description=claudemesh daemon (mesh ").append(plan.meshSlug()).append(")\n");
     if (system) {
