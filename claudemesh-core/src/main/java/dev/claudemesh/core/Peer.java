@@ -40,6 +40,7 @@ import dev.claudemesh.core.store.MaxAge;
 import dev.claudemesh.core.store.Outbox;
 import dev.claudemesh.core.store.OutboxStatus;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -538,6 +539,7 @@ public final class Peer implements AutoCloseable {
     private @Nullable ClonePolicy clonePolicy;
     private @Nullable String hostIdOverride;
     private @Nullable Duration keyGrace;
+    private @Nullable String[] ephemeralJoin;
     private List<String> require = FeatureNegotiation.DEFAULT_REQUIRE;
     private List<String> optional = FeatureNegotiation.DEFAULT_OPTIONAL;
     private boolean negotiate = true;
@@ -575,6 +577,21 @@ public final class Peer implements AutoCloseable {
     }
 
     /** Features the broker must agree to (SPEC §7.2); by default dedupe and connection policy. */
+    /**
+     * An ephemeral member (SPEC §2.2, {@code --ephemeral}, or CI without {@code --persistent}):
+     * at {@link #open()} a fresh key is made in memory only and joined through {@code invite}
+     * (normally an ephemeral invite, whose members the broker removes once they leave); no key
+     * file is written. The stores of an earlier member in the directory are moved aside
+     * ({@code outbox.db.previous-<ts>}), never sent under the new identity.
+     */
+    public Builder ephemeral(String brokerUrl, String invite, String displayName) {
+      this.ephemeralJoin = new String[] {
+          Objects.requireNonNull(brokerUrl, "brokerUrl == null"),
+          Objects.requireNonNull(invite, "invite == null"),
+          Objects.requireNonNull(displayName, "displayName == null")};
+      return this;
+    }
+
     /** {@code [clone] id_override}: the host id to use instead of the probed one (SPEC §2.3). */
     public Builder hostIdOverride(@Nullable String idOverride) {
       this.hostIdOverride = idOverride;
@@ -664,10 +681,17 @@ public final class Peer implements AutoCloseable {
       if (keyGrace != null) {
         ib.keyGrace(keyGrace);
       }
+      if (ephemeralJoin != null && persistent) {
+        throw new IllegalStateException("ephemeral(...) and persistent(true) exclude each other");
+      }
+      ib.ephemeral(ephemeralJoin != null);
       Identity identity = ib.open();
       if (identity.mode() != IdentityMode.PERSISTENT) {
-        throw new IllegalStateException("an ephemeral peer joins at every start; embedding supports persistent"
-            + " identities (set persistent(true), or run outside CI)");
+        if (ephemeralJoin == null) {
+          throw new IllegalStateException("an ephemeral peer joins at every start: give"
+              + " ephemeral(brokerUrl, invite, name), or persistent(true) to keep the identity on disk");
+        }
+        joinEphemeral(identity);
       }
       MeshConfig mesh = identity.mesh().orElseThrow(() -> new IllegalStateException(
           "no mesh.json in " + paths.dir() + "; run `claudemesh join <broker-url> <invite>` first"));
@@ -700,6 +724,33 @@ public final class Peer implements AutoCloseable {
         events.close();
         throw e;
       }
+    }
+
+    private void joinEphemeral(Identity identity) throws IOException {
+      if (java.nio.file.Files.exists(paths.keypairJson())) {
+        throw new IllegalStateException(paths.dir() + " holds the keypair.json of a persistent member;"
+            + " an ephemeral member would overwrite its mesh.json: use another directory, or run persistent");
+      }
+      String stamp = Long.toString(clock.millis());
+      for (Path store : new Path[] {paths.outboxDb(), paths.inboxDb()}) {
+        for (String suffix : new String[] {"", "-wal", "-shm"}) {
+          Path file = store.resolveSibling(store.getFileName() + suffix);
+          if (java.nio.file.Files.exists(file)) {
+            java.nio.file.Files.move(file, store.resolveSibling(
+                store.getFileName() + ".previous-" + stamp + suffix));
+          }
+        }
+      }
+      Ed25519SigningKey key = identity.signingKey();
+      MeshConfig joined;
+      try {
+        joined = MeshJoin.join(ephemeralJoin[0], ephemeralJoin[1], key, ephemeralJoin[2], clock);
+      } catch (PeerException e) {
+        throw new IOException("the broker refused the ephemeral join: " + e.code() + ": "
+            + e.getMessage(), e);
+      }
+      identity.join(joined, key);
+      log.info("joined mesh {} as ephemeral member {}", joined.slug(), joined.memberId());
     }
 
     private static Map<String, @Nullable Object> pressureData(dev.claudemesh.core.store.DiskPressure p, Clock clock) {

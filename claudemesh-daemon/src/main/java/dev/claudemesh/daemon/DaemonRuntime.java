@@ -4,6 +4,7 @@ import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.core.identity.IdentityMode;
 import dev.claudemesh.core.identity.LocalTokens;
+import dev.claudemesh.core.internal.SecureFiles;
 import dev.claudemesh.daemon.config.ConfigKey;
 import dev.claudemesh.daemon.config.DaemonConfig;
 import dev.claudemesh.daemon.config.Environment;
@@ -22,6 +23,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,6 +66,8 @@ public final class DaemonRuntime implements AutoCloseable {
     private boolean ephemeral;
     private boolean container;
     private Clock clock = Clock.systemUTC();
+    private String @Nullable [] ephemeralJoin;
+    private @Nullable Duration ttl;
 
     public Options(DaemonPaths paths) {
       this.paths = Objects.requireNonNull(paths, "paths == null");
@@ -92,6 +96,24 @@ public final class DaemonRuntime implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where an ephemeral daemon joins at start (SPEC §2.2): needed when the identity is ephemeral
+     * ({@code --ephemeral}, or CI without {@code --persistent}).
+     */
+    public Options ephemeralJoin(String brokerUrl, String invite, String displayName) {
+      this.ephemeralJoin = new String[] {brokerUrl, invite, displayName};
+      return this;
+    }
+
+    /** {@code --ttl}: an ephemeral daemon stops by itself after this long. */
+    public Options ttl(Duration ttl) {
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new IllegalArgumentException("ttl must be positive, got " + ttl);
+      }
+      this.ttl = ttl;
+      return this;
+    }
+
     public Options clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
       return this;
@@ -103,26 +125,33 @@ public final class DaemonRuntime implements AutoCloseable {
    *
    * @throws dev.claudemesh.daemon.config.ConfigException when {@code config.toml} cannot be used
    * @throws dev.claudemesh.core.identity.IdentityUnavailableException when the host check refuses
-   * @throws UnsupportedOperationException when the identity would be ephemeral (not served yet)
-   * @throws IllegalStateException when another daemon runs here or the directory has not joined
+   * @throws IllegalStateException when another daemon runs here, the directory has not joined, or
+   *     an ephemeral identity has no invite to join with
    * @throws IOException when a file or the socket cannot be used
    */
   public static DaemonRuntime start(Options o) throws IOException {
     Environment environment = Environment.detect(o.env, o.container);
     IdentityMode.Decision identity = IdentityMode.decide(o.env, o.persistent, o.ephemeral);
-    if (identity.mode() == IdentityMode.EPHEMERAL) {
-      throw new UnsupportedOperationException("this daemon would run with an ephemeral identity ("
-          + identity.reason() + "), which is not supported yet; pass --persistent to keep the"
-          + " member's keys in " + o.paths.dir());
+    boolean ephemeral = identity.mode() == IdentityMode.EPHEMERAL;
+    if (ephemeral && o.ephemeralJoin == null) {
+      throw new IllegalStateException("this daemon runs with an ephemeral identity ("
+          + identity.reason() + "), which joins the mesh afresh at every start: give an invite"
+          + " (--invite or CLAUDEMESH_INVITE) and the broker URL (--broker or"
+          + " CLAUDEMESH_BROKER_URL), or pass --persistent to keep the member's keys in "
+          + o.paths.dir());
+    }
+    if (!ephemeral && o.ttl != null) {
+      throw new IllegalStateException("--ttl applies to an ephemeral daemon only");
     }
     if (environment.kind() == Environment.Kind.RUNPOD) {
       log.info("RUNPOD_POD_ID is set: a single-tenant container, running persistent");
     }
+    SecureFiles.createPrivateDirectories(o.paths.dir());
     DaemonConfig config = DaemonConfig.load(o.paths, environment);
     PidFile pid = PidFile.acquire(o.paths.pidFile());
     Peer peer = null;
     try {
-      Peer.Builder pb = Peer.builder(o.paths).env(o.env).clock(o.clock).persistent(true)
+      Peer.Builder pb = Peer.builder(o.paths).env(o.env).clock(o.clock).persistent(!ephemeral)
           .clonePolicy(config.clonePolicy())
           .hostIdOverride(config.cloneIdOverride().orElse(null))
           .keyGrace(config.keyGracePeriod())
@@ -131,6 +160,9 @@ public final class DaemonRuntime implements AutoCloseable {
           .outboxMaxBytes(config.outboxMaxBytes())
           .inboxRetention(config.inboxRetention());
       config.maxAgeHoursOverride().ifPresent(pb::maxAgeOverrideHours);
+      if (ephemeral) {
+        pb.ephemeral(o.ephemeralJoin[0], o.ephemeralJoin[1], o.ephemeralJoin[2]);
+      }
       peer = pb.open();
       LocalTokens tokens = LocalTokens.openOrCreate(o.paths.localToken(), o.clock);
       IpcServer.Builder ipc = IpcServer.builder(o.paths).config(config).tokens(tokens)
@@ -149,6 +181,21 @@ public final class DaemonRuntime implements AutoCloseable {
       DaemonRuntime daemon = new DaemonRuntime(o.paths, environment, config, pid, peer, tokens,
           ipc);
       daemon.ipc.start();
+      if (o.ttl != null) {
+        Duration ttl = o.ttl;
+        Thread timer = new Thread(() -> {
+          try {
+            if (!daemon.awaitStop(ttl)) {
+              log.info("ephemeral daemon reached its ttl of {}; stopping", ttl);
+              daemon.requestStop();
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }, "claudemesh-ttl");
+        timer.setDaemon(true);
+        timer.start();
+      }
       log.info("daemon {} serving mesh {} as {} (pid {})", Peer.VERSION, peer.mesh().slug(),
           peer.memberPubkey(), pid.pid());
       return daemon;

@@ -64,11 +64,24 @@ final class DaemonCommands implements Callable<Integer> {
     @Option(names = "--persistent", description = "keep the identity on disk, even in CI")
     boolean persistent;
 
-    @Option(names = "--ephemeral", description = "keys only in memory (not supported yet)")
+    @Option(names = "--ephemeral", description = "keys only in memory; a fresh member at every"
+        + " start, removed by the broker after it leaves (the default in CI)")
     boolean ephemeral;
 
-    @Option(names = "--ttl", paramLabel = "DURATION", description = "ephemeral lifetime, e.g. 2h")
+    @Option(names = "--ttl", paramLabel = "DURATION",
+        description = "an ephemeral daemon stops by itself after this long: 90s, 30m, 2h, 1d")
     @Nullable String ttl;
+
+    @Option(names = "--invite", paramLabel = "TOKEN",
+        description = "ephemeral: the invite to join with (else $CLAUDEMESH_INVITE)")
+    @Nullable String invite;
+
+    @Option(names = "--broker", paramLabel = "URL",
+        description = "ephemeral: the broker's ws:// URL (else $CLAUDEMESH_BROKER_URL)")
+    @Nullable String broker;
+
+    @Option(names = "--name", description = "ephemeral: the display name (default user@host)")
+    @Nullable String name;
 
     @Option(names = "--container", description = "treat this host as a container (socket only)")
     boolean container;
@@ -86,9 +99,35 @@ final class DaemonCommands implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-      if (ttl != null && !ephemeral) {
-        throw new picocli.CommandLine.ParameterException(
-            new picocli.CommandLine(this), "--ttl needs --ephemeral");
+      if (persistent && ephemeral) {
+        throw new CommandFailedException("--persistent and --ephemeral exclude each other",
+            Main.USAGE);
+      }
+      boolean isEphemeral = dev.claudemesh.core.identity.IdentityMode.decide(context.env(),
+          persistent, ephemeral).mode() == dev.claudemesh.core.identity.IdentityMode.EPHEMERAL;
+      Duration lifetime = ttl == null ? null : parseTtl(ttl);
+      if (lifetime != null && !isEphemeral) {
+        throw new CommandFailedException("--ttl applies to an ephemeral daemon (--ephemeral)",
+            Main.USAGE);
+      }
+      if (isEphemeral) {
+        if (all) {
+          throw new CommandFailedException("--all starts persistent daemons; pass --persistent",
+              Main.USAGE);
+        }
+        DaemonPaths paths = MeshLocator.directory(context.env(),
+            mesh.mesh != null ? mesh.mesh : "ephemeral");
+        String inviteToken = invite != null ? invite : context.env().get("CLAUDEMESH_INVITE");
+        String brokerUrl = broker != null ? broker : context.env().get("CLAUDEMESH_BROKER_URL");
+        if (inviteToken == null || brokerUrl == null) {
+          throw new CommandFailedException("an ephemeral daemon (" + (ephemeral ? "--ephemeral"
+              : "chosen because this looks like CI") + ") joins afresh at every start: give"
+              + " --invite and --broker (or CLAUDEMESH_INVITE and CLAUDEMESH_BROKER_URL), or pass"
+              + " --persistent to run a joined member", Main.USAGE);
+        }
+        String displayName = name != null ? name : MeshCommands.defaultName(context.env());
+        return foreground ? foreground(paths, new String[] {brokerUrl, inviteToken, displayName},
+            lifetime) : backgroundEphemeral(paths, brokerUrl, inviteToken, displayName);
       }
       if (all) {
         if (foreground) {
@@ -97,20 +136,29 @@ final class DaemonCommands implements Callable<Integer> {
         }
         int worst = Main.OK;
         for (String name : MeshLocator.joined(context.env())) {
-          worst = Math.max(worst, background(MeshLocator.locate(context.env(), name)));
+          worst = Math.max(worst, background(MeshLocator.locate(context.env(), name),
+              List.of(), Map.of()));
         }
         return worst;
       }
       DaemonPaths paths = MeshLocator.locate(context.env(), mesh.mesh);
-      return foreground ? foreground(paths) : background(paths);
+      return foreground ? foreground(paths, null, null) : background(paths, List.of(), Map.of());
     }
 
-    private int foreground(DaemonPaths paths) throws IOException, InterruptedException {
+    private int foreground(DaemonPaths paths, String @Nullable [] join, @Nullable Duration lifetime)
+        throws IOException, InterruptedException {
       if (context.ownsLogging()) {
         DaemonLogging.install(paths.dir(), Level.INFO, !detached);
       }
-      DaemonRuntime daemon = DaemonRuntime.start(new DaemonRuntime.Options(paths)
-          .env(context.env()).persistent(persistent).ephemeral(ephemeral).container(container));
+      DaemonRuntime.Options options = new DaemonRuntime.Options(paths)
+          .env(context.env()).persistent(persistent).ephemeral(ephemeral).container(container);
+      if (join != null) {
+        options.ephemeralJoin(join[0], join[1], join[2]);
+      }
+      if (lifetime != null) {
+        options.ttl(lifetime);
+      }
+      DaemonRuntime daemon = DaemonRuntime.start(options);
       Thread hook = new Thread(daemon::close, "claudemesh-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       context.out().println("daemon for mesh " + daemon.peer().mesh().slug() + " serving "
@@ -126,24 +174,36 @@ final class DaemonCommands implements Callable<Integer> {
       return Main.OK;
     }
 
-    private int background(DaemonPaths paths) throws IOException, InterruptedException {
+    private int backgroundEphemeral(DaemonPaths paths, String brokerUrl, String inviteToken,
+        String displayName) throws IOException, InterruptedException {
+      List<String> flags = new ArrayList<>(List.of("--ephemeral", "--broker", brokerUrl,
+          "--name", displayName));
+      if (ttl != null) {
+        flags.add("--ttl");
+        flags.add(ttl);
+      }
+      // the invite goes through the environment: a command line is visible to every user
+      return background(paths, flags, Map.of("CLAUDEMESH_INVITE", inviteToken));
+    }
+
+    private int background(DaemonPaths paths, List<String> extraFlags, Map<String, String> extraEnv)
+        throws IOException, InterruptedException {
       try (DaemonClient client = DaemonClient.open(paths.socket())) {
         if (client.answers()) {
           context.out().println("a daemon already serves " + paths.socket());
           return Main.OK;
         }
       }
-      List<String> flags = new ArrayList<>();
+      List<String> flags = new ArrayList<>(extraFlags);
       if (persistent) {
         flags.add("--persistent");
-      }
-      if (ephemeral) {
-        flags.add("--ephemeral");
       }
       if (container) {
         flags.add("--container");
       }
-      DaemonLauncher.Started started = DaemonLauncher.start(context.env(), paths, flags);
+      Map<String, String> env = new java.util.HashMap<>(context.env());
+      env.putAll(extraEnv);
+      DaemonLauncher.Started started = DaemonLauncher.start(env, paths, flags);
       if (!started.answered()) {
         context.err().println(started.output());
         throw new CommandFailedException("the daemon did not start"
@@ -155,6 +215,34 @@ final class DaemonCommands implements Callable<Integer> {
       context.out().println("daemon up (pid " + started.pid() + "), serving " + paths.socket());
       return Main.OK;
     }
+  }
+
+  /** {@code 90s}, {@code 30m}, {@code 2h}, {@code 1d}, or ISO-8601 ({@code PT2H}). */
+  static Duration parseTtl(String text) {
+    String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+    Duration d;
+    try {
+      if (t.startsWith("p")) {
+        d = Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+      } else if (t.matches("[0-9]{1,9}[smhd]")) {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        d = switch (t.charAt(t.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      } else {
+        d = null;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      d = null;
+    }
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new CommandFailedException("--ttl " + text + ": give a positive duration such as 90s,"
+          + " 30m, 2h or 1d", Main.USAGE);
+    }
+    return d;
   }
 
   @Command(name = "down", mixinStandardHelpOptions = true, description = "Stop the daemon.")

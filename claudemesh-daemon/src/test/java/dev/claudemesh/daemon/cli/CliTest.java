@@ -190,6 +190,48 @@ class CliTest {
     assertEquals(2, Main.exitCode(new MeshLocator.MeshNotFoundException("x")));
   }
 
+  @Test
+  void anEphemeralDaemonJoinsAFreshMemberKeepsNoKeyAndStopsAtItsTtl() throws Exception {
+    env.put("CI", "true");
+    Run noInvite = run("daemon", "up", "--foreground", "--mesh", "runner");
+    assertEquals(2, noInvite.code());
+    assertTrue(noInvite.err().contains("CLAUDEMESH_INVITE"), noInvite.err());
+    assertEquals(2, run("daemon", "up", "--ephemeral", "--ttl", "soon").code());
+
+    DaemonPaths paths = DaemonPaths.resolve(env, "runner");
+    String invite = broker.createInvite("team", 2, true);
+    java.util.List<String> members = new java.util.ArrayList<>();
+    for (int life = 0; life < 2; life++) {
+      long started = System.nanoTime();
+      try (DaemonRuntime daemon = DaemonRuntime.start(new DaemonRuntime.Options(paths).env(env)
+          .ephemeralJoin(broker.wsUrl(), invite, "ci-runner").ttl(Duration.ofSeconds(2)))) {
+        assertFalse(Files.exists(paths.keypairJson()), "no key on disk");
+        members.add(daemon.peer().memberPubkey());
+        awaitConnected("runner");
+        assertTrue(daemon.awaitStop(Duration.ofSeconds(10)), "the ttl stops it");
+        assertTrue(System.nanoTime() - started >= Duration.ofSeconds(2).toNanos());
+      }
+    }
+    assertFalse(members.get(0).equals(members.get(1)), "a fresh member at every start");
+    try (var files = Files.list(paths.dir())) {
+      assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("outbox.db.previous-")),
+          "the first member's outbox was set aside, not sent under the second");
+    }
+  }
+
+  @Test
+  void anEphemeralDaemonRefusesTheDirectoryOfAPersistentMember() throws Exception {
+    assertEquals(0, run("join", broker.wsUrl(), broker.createInvite("team", 1, false),
+        "--mesh", "alice").code());
+    env.put("CI", "true");
+    DaemonPaths paths = DaemonPaths.resolve(env, "alice");
+    IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class, () -> DaemonRuntime.start(new DaemonRuntime.Options(paths)
+            .env(env).ephemeralJoin(broker.wsUrl(), broker.createInvite("team", 1, true), "x")));
+    assertTrue(e.getMessage().contains("persistent member"), e.getMessage());
+    assertTrue(Files.exists(paths.keypairJson()));
+  }
+
   /** A daemon as `daemon up --foreground` runs it: closed once a stop is requested. */
   private DaemonRuntime start(String name) throws Exception {
     DaemonRuntime daemon = DaemonRuntime.start(new DaemonRuntime.Options(
