@@ -239,6 +239,25 @@ public final class DaemonRuntime implements AutoCloseable {
     stopRequested.await();
   }
 
+  /**
+   * Serves until a stop is requested (control route, ttl) or the JVM is asked to exit (SIGTERM,
+   * Ctrl-C: a shutdown hook closes the daemon), then closes it: {@code daemon up --foreground}.
+   */
+  public void runUntilStopped() throws InterruptedException {
+    Thread hook = new Thread(this::close, "claudemesh-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      awaitStop();
+    } finally {
+      close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException exiting) {
+        // the JVM is already exiting and the hook has run
+      }
+    }
+  }
+
   /** Blocks at most {@code timeout}; true when a stop was requested. */
   public boolean awaitStop(Duration timeout) throws InterruptedException {
     return stopRequested.await(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -159,18 +159,10 @@ final class DaemonCommands implements Callable<Integer> {
         options.ttl(lifetime);
       }
       DaemonRuntime daemon = DaemonRuntime.start(options);
-      Thread hook = new Thread(daemon::close, "claudemesh-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       context.out().println("daemon for mesh " + daemon.peer().mesh().slug() + " serving "
           + paths.socket() + (daemon.tcpPort() >= 0 ? " and 127.0.0.1:" + daemon.tcpPort() : ""));
       context.out().flush();
-      daemon.awaitStop();
-      daemon.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already exiting; the hook has run
-      }
+      daemon.runUntilStopped();
       return Main.OK;
     }
 

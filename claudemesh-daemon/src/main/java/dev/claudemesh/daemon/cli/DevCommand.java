@@ -63,21 +63,13 @@ final class DevCommand implements Callable<Integer> {
       }
       DaemonRuntime daemon = DaemonRuntime.start(new DaemonRuntime.Options(paths)
           .env(context.env()).persistent(true));
-      Thread hook = new Thread(daemon::close, "claudemesh-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
       out.println("daemon serving " + paths.socket()
           + (daemon.tcpPort() >= 0 ? " and 127.0.0.1:" + daemon.tcpPort() : ""));
       out.println("try:  claudemesh --help | claudemesh peers | claudemesh send <name> hello");
       out.println("      curl --unix-socket " + paths.socket() + " http://localhost/v1/health");
       out.println("stop with Ctrl-C");
       out.flush();
-      daemon.awaitStop();
-      daemon.close();
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is exiting and the hook has run
-      }
+      daemon.runUntilStopped();
     }
     return Main.OK;
   }
