@@ -176,7 +176,15 @@ public final class PeerPorts {
    */
   public static EventsPort events(Peer peer) {
     Objects.requireNonNull(peer, "peer == null");
-    EventBus bus = peer.eventBus();
+    return events(peer.eventBus(), () -> {
+      DiskPressure pressure = peer.outbox().pressure();
+      return pressure.level() == DiskPressure.Level.DEGRADED
+          ? Optional.of("the outbox is out of storage (" + pressure + ")") : Optional.empty();
+    });
+  }
+
+  /** An event bus as an {@link EventsPort}; {@code degraded} says why new streams are refused. */
+  static EventsPort events(EventBus bus, java.util.function.Supplier<Optional<String>> degraded) {
     return new EventsPort() {
       @Override
       public long lastId() {
@@ -190,17 +198,16 @@ public final class PeerPorts {
 
       @Override
       public AutoCloseable subscribe(Consumer<PeerEvent> listener) {
-        return peer.events(listener);
+        return bus.subscribe(listener);
       }
 
       @Override
       public Optional<String> degraded() {
-        DiskPressure pressure = peer.outbox().pressure();
-        return pressure.level() == DiskPressure.Level.DEGRADED
-            ? Optional.of("the outbox is out of storage (" + pressure + ")") : Optional.empty();
+        return degraded.get();
       }
     };
   }
+
 
   /**
    * The peer's outbox. A cursor is the last row's {@code client_message_id}, base64url; the

@@ -73,30 +73,10 @@ class SseRouteTest {
     http.connectionPool().evictAll();
   }
 
-  private final EventsPort port = new EventsPort() {
-    @Override
-    public long lastId() {
-      return bus.lastId();
-    }
-
-    @Override
-    public EventBus.Replay replaySince(long lastEventId) {
-      return bus.replaySince(lastEventId);
-    }
-
-    @Override
-    public AutoCloseable subscribe(Consumer<PeerEvent> listener) {
-      return bus.subscribe(listener);
-    }
-
-    @Override
-    public Optional<String> degraded() {
-      return Optional.ofNullable(degraded);
-    }
-  };
 
   private IpcServer start(Consumer<IpcServer.Builder> tune) throws IOException {
-    IpcServer.Builder b = IpcServer.builder(paths).tokens(tokens).tcp(true, 0).events(port)
+    IpcServer.Builder b = IpcServer.builder(paths).tokens(tokens).tcp(true, 0)
+        .events(PeerPorts.events(bus, () -> Optional.ofNullable(degraded)))
         .version(() -> Version.current("9.9.9-test", 1, Map.of()));
     tune.accept(b);
     IpcServer server = b.build();
