@@ -15,14 +15,10 @@ import dev.claudemesh.core.store.Outbox;
 import dev.claudemesh.daemon.ipc.UdsHttp.Reply;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.claudemesh.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,23 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CompatAndHeartbeatRoutesTest {
   @TempDir Path tmp;
 
-  private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  };
+  private final MutableClock clock = new MutableClock(1_700_000_000_000L);
   private final Heartbeats heartbeats = Heartbeats.inMemory(clock);
   private IpcServer server;
 
@@ -106,7 +86,7 @@ class CompatAndHeartbeatRoutesTest {
     Reply reply = beat("{\"caller\":\"claude-code\",\"pid\":4242}");
     assertEquals(200, reply.status(), reply.body());
     assertEquals(Boolean.TRUE, json(reply).get("ok"));
-    assertEquals(millis.get(), ((Number) json(reply).get("ts")).longValue());
+    assertEquals(clock.millis(), ((Number) json(reply).get("ts")).longValue());
     List<Heartbeats.Caller> live = heartbeats.live();
     assertEquals(1, live.size());
     assertEquals("claude-code", live.get(0).name());
@@ -139,9 +119,9 @@ class CompatAndHeartbeatRoutesTest {
     }
     assertEquals(List.of("c2", "c3", "c4"), small.live().stream().map(Heartbeats.Caller::name)
         .toList());
-    millis.addAndGet(30_000);
+    clock.advance(Duration.ofMillis(30_000));
     small.beat(new HeartbeatRequest("c3", null));
-    millis.addAndGet(45_000);
+    clock.advance(Duration.ofMillis(45_000));
     assertEquals(List.of("c3"), small.live().stream().map(Heartbeats.Caller::name).toList());
   }
 }

@@ -17,16 +17,13 @@ import dev.claudemesh.core.store.OutboxStatus;
 import dev.claudemesh.daemon.ipc.UdsHttp.Reply;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import dev.claudemesh.testing.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,27 +36,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class OutboxRoutesTest {
   @TempDir Path tmp;
 
-  private final AtomicLong millis = new AtomicLong(1_700_000_000_000L);
   private final AtomicInteger wakes = new AtomicInteger();
   private Outbox outbox;
   private IpcServer server;
 
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis.get());
-    }
-  };
+  private final MutableClock clock = new MutableClock(1_700_000_000_000L);
 
   @BeforeEach
   void setUp() throws IOException {
@@ -84,7 +65,7 @@ class OutboxRoutesTest {
   }
 
   private void accept(String id) throws IOException {
-    millis.addAndGet(1000);
+    clock.advance(Duration.ofMillis(1000));
     outbox.accept(id, topic("secret body of " + id));
   }
 
