@@ -88,17 +88,17 @@ final class OutboxSalvage {
     long copied = 0;
     long unreadable = 0;
     String tableError = null;
-    try (Connection source = DriverManager.getConnection("jdbc:sqlite:" + from);
-        Connection target = DriverManager.getConnection("jdbc:sqlite:" + to)) {
+    try (Connection target = DriverManager.getConnection("jdbc:sqlite:" + to)) {
       List<String> columns = columns(target);
       String list = String.join(", ", columns);
       String marks = String.join(", ", java.util.Collections.nCopies(columns.size(), "?"));
-      long last = lastRowid(source);
+      String select = "SELECT " + list + " FROM outbox WHERE rowid = ?";
       target.setAutoCommit(false);
-      try (PreparedStatement read = source.prepareStatement(
-              "SELECT " + list + " FROM outbox WHERE rowid = ?");
-          PreparedStatement write = target.prepareStatement(
-              "INSERT INTO outbox (" + list + ") VALUES (" + marks + ")")) {
+      Connection source = DriverManager.getConnection("jdbc:sqlite:" + from);
+      try (PreparedStatement write = target.prepareStatement(
+          "INSERT INTO outbox (" + list + ") VALUES (" + marks + ")")) {
+        long last = lastRowid(source);
+        PreparedStatement read = source.prepareStatement(select);
         for (long rowid = 1; rowid <= last; rowid++) {
           Object[] values;
           try {
@@ -114,6 +114,10 @@ final class OutboxSalvage {
             }
           } catch (SQLException e) {
             unreadable++;
+            // a connection that hit SQLITE_CORRUPT may refuse what follows: start afresh
+            source.close();
+            source = DriverManager.getConnection("jdbc:sqlite:" + from);
+            read = source.prepareStatement(select);
             continue;
           }
           try {
@@ -126,11 +130,13 @@ final class OutboxSalvage {
             unreadable++; // garbage that violates the schema counts as unreadable
           }
         }
+        if (last == 0) {
+          tableError = "no row id could be read";
+        }
+      } finally {
+        source.close();
       }
       target.commit();
-      if (last == 0) {
-        tableError = "no row id could be read";
-      }
     } catch (SQLException e) {
       tableError = e.getMessage();
     }
