@@ -206,15 +206,19 @@ final class BackupCommands {
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     int mode = SecureFiles.supportsPosix(file)
         ? bits(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS)) : 0600;
-    out.writeByte(ENTRY_FILE);
-    out.writeShort(nameBytes.length);
-    out.write(nameBytes);
-    out.writeShort(mode);
-    out.writeLong(Files.size(file));
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      long copied = in.transferTo(out);
-      if (copied != Files.size(file)) {
-        throw new IOException(file + " changed while it was backed up");
+    // the size of the file as opened: a state file replaced meanwhile (atomic rename) is read whole
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ,
+        LinkOption.NOFOLLOW_LINKS)) {
+      long size = channel.size();
+      out.writeByte(ENTRY_FILE);
+      out.writeShort(nameBytes.length);
+      out.write(nameBytes);
+      out.writeShort(mode);
+      out.writeLong(size);
+      try {
+        copyExactly(Channels.newInputStream(channel), out, size);
+      } catch (CorruptBackupException e) {
+        throw new IOException(file + " shrank while it was backed up", e);
       }
     }
   }

@@ -25,7 +25,7 @@ final class LogTail {
   private final PrintWriter out;
   private long position;
   private @Nullable Object fileKey;
-  private final StringBuilder partial = new StringBuilder();
+  private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
 
   LogTail(Path file, PrintWriter out) {
     this.file = Objects.requireNonNull(file, "file == null");
@@ -108,7 +108,7 @@ final class LogTail {
     }
     if (!key.equals(fileKey) || size < position) {
       position = 0;
-      partial.setLength(0);
+      partial.reset();
       fileKey = key;
     }
     if (size == position) {
@@ -119,13 +119,22 @@ final class LogTail {
       byte[] chunk = new byte[(int) Math.min(size - position, 1 << 20)];
       raf.readFully(chunk);
       position += chunk.length;
-      partial.append(new String(chunk, StandardCharsets.UTF_8));
+      partial.write(chunk);
     }
-    int lastNewline = partial.lastIndexOf("\n");
+    // only complete lines, decoded whole: a UTF-8 character is never split across polls
+    byte[] pending = partial.toByteArray();
+    int lastNewline = -1;
+    for (int i = pending.length - 1; i >= 0; i--) {
+      if (pending[i] == '\n') {
+        lastNewline = i;
+        break;
+      }
+    }
     if (lastNewline >= 0) {
-      out.print(partial.substring(0, lastNewline + 1));
+      out.print(new String(pending, 0, lastNewline + 1, StandardCharsets.UTF_8));
       out.flush();
-      partial.delete(0, lastNewline + 1);
+      partial.reset();
+      partial.write(pending, lastNewline + 1, pending.length - lastNewline - 1);
     }
   }
 
