@@ -187,10 +187,10 @@ final class OutboxSalvage {
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
       StringBuilder out = new StringBuilder();
-      while (rs.next() && out.length() < 500) {
-        out.append(out.length() == 0 ? "" : "; ").append(rs.getString(1));
+      while (rs.next() && out.length() < 300) {
+        out.append(out.length() == 0 ? "" : "; ").append(rs.getString(1).replace('\n', ' '));
       }
-      return out.toString();
+      return out.length() > 300 ? out.substring(0, 300) + "..." : out.toString();
     } catch (SQLException e) {
       return e.getMessage();
     }
