@@ -550,7 +550,7 @@ class OperatorCommandsTest {
     assertTrue(out.toString().endsWith("rotated 5\nx\n"), out.toString());
   }
 
-  // ---------------------------------------------------------------------------------- helpers
+  // ---------------------------------------------------------------------------------- support
 
   /** A daemon as `daemon up --foreground` runs it: closed once a stop is requested. */
   private static DaemonRuntime start(Map<String, String> environment, String name)
