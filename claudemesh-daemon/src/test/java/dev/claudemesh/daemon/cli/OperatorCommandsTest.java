@@ -195,17 +195,29 @@ class OperatorCommandsTest {
   }
 
   @Test
-  void outboxInspectReadsBesideARunningDaemonAndRequeueNamesAnUnservedRoute() throws Exception {
+  void withADaemonRunningListAndRequeueGoThroughItsRoutesAndInspectReadsBesideIt()
+      throws Exception {
     DaemonPaths alice = join("alice");
     seedOutbox(alice);
     try (DaemonRuntime daemon = start(env, "alice")) {
-      Run chain = run("daemon", "outbox", "inspect", "done-1", "--mesh", "alice");
+      Run list = run("daemon", "outbox", "list", "--dead", "--mesh", "alice");
+      assertEquals(0, list.code(), list.err());
+      assertTrue(list.out().contains("dead-1"), list.out());
+      assertFalse(list.out().contains("done-1"), list.out());
+
+      Run requeued = run("daemon", "outbox", "requeue", "dead-1", "--new-client-id", "dead-1-b",
+          "--mesh", "alice");
+      assertEquals(0, requeued.code(), requeued.err());
+      assertTrue(requeued.out().contains("dead-1 aborted; requeued as dead-1-b"), requeued.out());
+      Run done = run("daemon", "outbox", "requeue", "done-1", "--mesh", "alice");
+      assertEquals(1, done.code());
+      assertTrue(done.err().contains("done"), done.err());
+
+      Run chain = run("daemon", "outbox", "inspect", "dead-1", "--json", "--mesh", "alice");
       assertEquals(0, chain.code(), chain.err());
-      assertTrue(chain.out().contains("done-1"), chain.out());
-      Run list = run("daemon", "outbox", "list", "--mesh", "alice");
-      // the daemon's route either answers or says it is not built yet, naming the direct way
-      assertTrue(list.code() == 0 || list.err().contains("does not serve /v1/outbox"),
-          list.err());
+      assertTrue(chain.out().contains("\"superseded_by\":\"dead-1-b\""), chain.out());
+      assertTrue(chain.out().contains("\"aborted_by\":\"ipc:"), chain.out());
+      assertFalse(chain.out().contains("secret body"), chain.out());
     }
   }
 
