@@ -11,13 +11,16 @@ import dev.claudemesh.core.internal.SecureFiles;
 import dev.claudemesh.daemon.cli.Main.CommandFailedException;
 import dev.claudemesh.daemon.config.DaemonConfig;
 import dev.claudemesh.daemon.config.Environment;
+import dev.claudemesh.daemon.logging.DaemonLogging;
 import java.io.Console;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -345,14 +348,12 @@ final class OperatorCommands {
       }
       DaemonPaths paths = MeshLocator.locate(context.env(), mesh.mesh);
       Path log = paths.daemonLog();
-      if (!follow && !Files.exists(log)) {
+      try (PrintStream stream = new PrintStream(new LineBridge(context.out()), true,
+          StandardCharsets.UTF_8)) {
+        DaemonLogging.tail(log, lines, follow, stream);
+      } catch (NoSuchFileException e) {
         throw new CommandFailedException("no daemon.log in " + paths.dir()
             + "; the daemon writes it once started");
-      }
-      LogTail tail = new LogTail(log, context.out());
-      tail.printLast(lines);
-      if (follow) {
-        tail.follow(Duration.ofMillis(200), () -> Thread.currentThread().isInterrupted());
       }
       return Main.OK;
     }

@@ -24,7 +24,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -538,28 +537,38 @@ class OperatorCommandsTest {
   }
 
   @Test
-  void followPrintsNewLinesAndReopensARotatedFile() throws Exception {
-    Path file = tmp.resolve("daemon.log");
-    Files.writeString(file, "old 1\nold 2\n");
+  void logsFollowPrintsAppendedLinesUntilInterrupted() throws Exception {
+    DaemonPaths alice = join("alice");
+    Files.writeString(alice.daemonLog(), "{\"line\":1}\n");
     StringWriter out = new StringWriter();
-    LogTail tail = new LogTail(file, new PrintWriter(out, true));
-    tail.printLast(1);
-    assertEquals("old 2\n", out.toString());
-    Files.writeString(file, "new 3\npart", java.nio.file.StandardOpenOption.APPEND);
-    tail.poll();
-    assertEquals("old 2\nnew 3\n", out.toString(), "only complete lines");
-    Files.writeString(file, "ial 4\n", java.nio.file.StandardOpenOption.APPEND);
-    tail.poll();
-    assertEquals("old 2\nnew 3\npartial 4\n", out.toString());
+    Thread follower = new Thread(() -> Main.run(new String[] {"daemon", "logs", "-f", "--mesh",
+        "alice"}, env, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)));
+    follower.start();
+    Files.writeString(alice.daemonLog(), "{\"line\":\"\u00e9t\u00e9 2\"}\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!out.toString().contains("\u00e9t\u00e9 2") && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    follower.interrupt();
+    follower.join(5_000);
+    assertFalse(follower.isAlive(), "an interrupt ends following");
+    assertEquals("{\"line\":1}\n{\"line\":\"\u00e9t\u00e9 2\"}\n", out.toString());
+  }
 
-    Files.move(file, tmp.resolve("daemon.log.1"), StandardCopyOption.ATOMIC_MOVE);
-    tail.poll();
-    Files.writeString(file, "rotated 5\n");
-    tail.poll();
-    assertEquals("old 2\nnew 3\npartial 4\nrotated 5\n", out.toString());
-    Files.writeString(file, "x\n"); // truncated in place: shorter than what was read
-    tail.poll();
-    assertTrue(out.toString().endsWith("rotated 5\nx\n"), out.toString());
+  @Test
+  void lineBridgePrintsWholeCharactersAndLines() {
+    StringWriter text = new StringWriter();
+    LineBridge bridge = new LineBridge(new PrintWriter(text, true));
+    byte[] utf8 = "ab \u00e9\nc".getBytes(StandardCharsets.UTF_8);
+    bridge.write(utf8, 0, 4); // ends inside the two bytes of the e-acute
+    bridge.flush();
+    assertEquals("", text.toString());
+    bridge.write(utf8, 4, utf8.length - 4);
+    bridge.flush();
+    assertEquals("ab \u00e9\n", text.toString());
+    bridge.close();
+    assertEquals("ab \u00e9\nc", text.toString());
   }
 
   // ---------------------------------------------------------------------------------- support
