@@ -30,7 +30,12 @@ import picocli.CommandLine.Option;
         DaemonCommands.Up.class, DaemonCommands.Down.class, DaemonCommands.Status.class,
         DaemonCommands.VersionCommand.class, DaemonCommands.Restart.class,
         DaemonCommands.Reload.class, DaemonCommands.RotateToken.class,
-        ServiceCommands.Install.class, ServiceCommands.Uninstall.class})
+        ServiceCommands.Install.class, ServiceCommands.Uninstall.class,
+        OperatorCommands.AcceptHost.class, OperatorCommands.Remint.class,
+        OperatorCommands.RotateKeypair.class, OperatorCommands.ArchiveCleanup.class,
+        OutboxCommands.class, BackupCommands.Backup.class, BackupCommands.Restore.class,
+        OperatorCommands.Reset.class, OperatorCommands.Uninstall.class,
+        OperatorCommands.Recover.class, OperatorCommands.Logs.class})
 final class DaemonCommands implements Callable<Integer> {
   private final CliContext context;
 
