@@ -6,6 +6,7 @@ import dev.claudemesh.core.events.EventBus;
 import dev.claudemesh.core.events.EventKinds;
 import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.core.identity.LocalTokens;
+import dev.claudemesh.core.store.AcceptResult;
 import dev.claudemesh.daemon.ipc.IpcServer;
 import dev.claudemesh.daemon.ipc.PeerPorts;
 import dev.claudemesh.daemon.metrics.DaemonMetrics;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -47,10 +49,13 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * <p>A {@link MeshHarness} runs the reference broker and peers alice and bob; an {@link IpcServer}
  * serves alice from its own daemon directory, wired as {@code DaemonRuntime} wires it plus the no-op
  * route, with the per-caller rate limit lifted (SPEC §3.2's 100/s would cap one caller, and every
- * client of one transport is one caller). Every send is a DM from alice to bob's pubkey with a
+ * client of one transport is one caller), and so is the broker's per-member send limit, so that
+ * alice's outbox drains between phases. Every send is a DM from alice to bob's pubkey with a
  * fresh {@code Idempotency-Key}, so each one is a new outbox row. Clients are closed loop: each
  * sends its next request as soon as the previous one is answered, over a kept-alive connection of
- * one Jetty {@link HttpClient} per transport.
+ * one Jetty {@link HttpClient} per transport. Each cell warms up, then measures; after each send
+ * cell the run waits until bob has every accepted DM, so no cell runs beside another's backlog.
+ * Any answer but 202 to a send or 200 to the no-op (429s included) fails the run (exit code 1).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.claudemesh.benchmarks.DaemonIpcBenchmark
  * [--seconds N] [--warmup-seconds N] [--body-bytes N] [--clients N,N]}.
@@ -70,7 +75,9 @@ public final class DaemonIpcBenchmark {
 
   enum Via {
     UDS,
-    TCP
+    TCP,
+    /** {@link Peer#send} called in process: the outbox accept alone, no HTTP. */
+    CORE
   }
 
   enum Route {
@@ -161,7 +168,11 @@ public final class DaemonIpcBenchmark {
     loadAtStart = loadAverage();
     List<Cell> cells = new ArrayList<>();
     long drainNanos = 0;
-    try (MeshHarness mesh = MeshHarness.builder(root).start()) {
+    // The broker's own per-member limit (10,000 sends a minute) would hold alice's drain to ~170/s
+    // and leave minutes of backlog after each send phase; lifted as in EndToEndBenchmark.
+    try (MeshHarness mesh = MeshHarness.builder(root)
+        .broker(broker -> broker.rateLimit(Integer.MAX_VALUE, Duration.ofMinutes(1)))
+        .start()) {
       Peer alice = mesh.peer("alice");
       Peer bob = mesh.peer("bob");
       DaemonPaths paths = DaemonPaths.inDirectory(Files.createTempDirectory("cm-ipc-"));
@@ -185,13 +196,14 @@ public final class DaemonIpcBenchmark {
           })) {
         server.start();
         String body = "{\"to\":\"" + bob.memberPubkey() + "\",\"message\":\"" + "x".repeat(bodyBytes) + "\"}";
-        for (Via via : Via.values()) {
+        for (Via via : List.of(Via.UDS, Via.TCP)) {
           HttpClient http = client();
           try {
             Target target = via == Via.UDS
-                ? new Target(http, "http://localhost", new Transport.TCPUnix(server.socket()), null)
+                ? new Target(http, "http://localhost", new Transport.TCPUnix(server.socket()), null, null,
+                    null, null)
                 : new Target(http, "http://127.0.0.1:" + server.tcpPort(), Transport.TCP_IP,
-                    "Bearer " + tokens.insecureCurrentToken());
+                    "Bearer " + tokens.insecureCurrentToken(), null, null, null);
             for (int clients : clientCounts) {
               for (Route route : List.of(Route.NOOP, Route.SEND)) {
                 log("%s, %d client%s, %s: %d s warm-up, %d s measured", via, clients, clients == 1 ? "" : "s",
@@ -210,6 +222,17 @@ public final class DaemonIpcBenchmark {
           } finally {
             http.stop();
           }
+        }
+        Target core = new Target(null, "", null, null, alice, bob.memberPubkey(), "x".repeat(bodyBytes));
+        for (int clients : clientCounts) {
+          log("in process, %d caller%s, Peer.send: %d s warm-up, %d s measured", clients, clients == 1 ? "" : "s",
+              warmupSeconds, seconds);
+          phase(core, Route.SEND, body, clients, warmupSeconds);
+          Cell cell = measure(core, Via.CORE, Route.SEND, body, clients, seconds);
+          cells.add(cell);
+          log("  %,.0f sends/s, p50 %.3f ms, p99 %.3f ms, not queued %s", cell.perSecond(),
+              millis(cell.percentile(50)), millis(cell.percentile(99)), cell.unexpected());
+          drainNanos += awaitDrained();
         }
       } finally {
         server.close();
@@ -239,8 +262,12 @@ public final class DaemonIpcBenchmark {
     return http;
   }
 
-  /** Where one transport's requests go; {@code authorization} is null on the socket. */
-  private record Target(HttpClient http, String base, Transport transport, String authorization) {
+  /**
+   * Where one transport's requests go; {@code authorization} is null on the socket. For {@link
+   * Via#CORE} only {@code peer}, {@code to} and {@code message} are set.
+   */
+  private record Target(HttpClient http, String base, Transport transport, String authorization, Peer peer,
+      String to, String message) {
     Request request(String path) {
       Request r = http.newRequest(base + path).transport(transport).timeout(30, TimeUnit.SECONDS);
       if (authorization != null) {
@@ -307,6 +334,20 @@ public final class DaemonIpcBenchmark {
   }
 
   private void call(Target target, Route route, String body, Tally tally) throws Exception {
+    if (target.peer() != null) {
+      dev.claudemesh.core.SendRequest send = dev.claudemesh.core.SendRequest.builder(target.to(), target.message())
+          .idempotencyKey("b-" + runId + "-" + keys.incrementAndGet()).build();
+      long start = System.nanoTime();
+      AcceptResult result = target.peer().send(send);
+      long latency = System.nanoTime() - start;
+      if (result.kind() == AcceptResult.Kind.QUEUED) {
+        tally.add(latency);
+      } else {
+        tally.unexpected.merge(0, 1L, Long::sum);
+        System.err.println("Peer.send answered " + result.kind());
+      }
+      return;
+    }
     Request request;
     int expected;
     if (route == Route.SEND) {
@@ -387,11 +428,12 @@ public final class DaemonIpcBenchmark {
     out.append("|------|---------|------------|------------|-----------|----------|----------|----------|----------|\n");
     for (Cell c : cells) {
       out.append(String.format(Locale.ROOT, "| %-4s | %7d | %-10s | %,10d | %,9.0f | %8.3f | %8.3f | %8.3f | %8.3f |%n",
-          c.via(), c.clients(), label(c.route()), c.requests(), c.perSecond(), millis(c.percentile(50)),
+          c.via() == Via.CORE ? "core" : c.via(), c.clients(), c.via() == Via.CORE ? "Peer.send" : label(c.route()),
+          c.requests(), c.perSecond(), millis(c.percentile(50)),
           millis(c.percentile(99)), millis(c.percentile(99.9)), millis(c.percentile(100))));
     }
     out.append('\n');
-    for (Via via : Via.values()) {
+    for (Via via : List.of(Via.UDS, Via.TCP)) {
       for (int clients : clientCounts) {
         Cell send = find(cells, via, clients, Route.SEND);
         Cell noop = find(cells, via, clients, Route.NOOP);
@@ -408,6 +450,13 @@ public final class DaemonIpcBenchmark {
         out.append(String.format(Locale.ROOT, "send p99 at 1 client over UDS: %.3f ms (goal: under 5 ms: %s)%n",
             millis(c.percentile(99)), c.percentile(99) < TimeUnit.MILLISECONDS.toNanos(5) ? "met" : "NOT met"));
       }
+    }
+    for (int clients : clientCounts) {
+      Cell uds = find(cells, Via.UDS, clients, Route.SEND);
+      Cell core = find(cells, Via.CORE, clients, Route.SEND);
+      out.append(String.format(Locale.ROOT, "send over UDS / Peer.send in process, %2d client%s: throughput %.3f,"
+          + " p50 +%.3f ms, p99 +%.3f ms%n", clients, clients == 1 ? " " : "s", uds.perSecond() / core.perSecond(),
+          millis(uds.percentile(50) - core.percentile(50)), millis(uds.percentile(99) - core.percentile(99))));
     }
     long failures = 0;
     long busy = 0;
