@@ -58,13 +58,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * Any answer but 202 to a send or 200 to the no-op (429s included) fails the run (exit code 1).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.claudemesh.benchmarks.DaemonIpcBenchmark
- * [--seconds N] [--warmup-seconds N] [--body-bytes N] [--clients N,N]}.
+ * [--seconds N] [--warmup-seconds N] [--body-bytes N] [--clients N,N] [--transports uds,tcp]} (the
+ * transports run in the order given).
  */
 public final class DaemonIpcBenchmark {
   private int seconds = 10;
   private int warmupSeconds = 3;
   private int bodyBytes = 64;
   private int[] clientCounts = {1, 64};
+  private List<Via> transports = List.of(Via.UDS, Via.TCP);
 
   private final AtomicLong keys = new AtomicLong();
   private final AtomicLong bobReceived = new AtomicLong();
@@ -138,7 +140,7 @@ public final class DaemonIpcBenchmark {
       String flag = args[i];
       if (flag.equals("--help") || flag.equals("-h")) {
         System.out.println("usage: DaemonIpcBenchmark [--seconds N] [--warmup-seconds N] [--body-bytes N]"
-            + " [--clients N,N,...]");
+            + " [--clients N,N,...] [--transports uds,tcp]");
         System.exit(0);
       }
       if (i + 1 >= args.length) {
@@ -149,6 +151,8 @@ public final class DaemonIpcBenchmark {
         case "--seconds" -> seconds = positive(flag, value);
         case "--warmup-seconds" -> warmupSeconds = positive(flag, value);
         case "--body-bytes" -> bodyBytes = positive(flag, value);
+        case "--transports" -> transports = Arrays.stream(value.split(","))
+            .map(v -> Via.valueOf(v.trim().toUpperCase(Locale.ROOT))).filter(v -> v != Via.CORE).distinct().toList();
         case "--clients" -> clientCounts = Arrays.stream(value.split(",")).mapToInt(v -> positive(flag, v))
             .toArray();
         default -> throw new IllegalArgumentException("unknown option " + flag);
@@ -196,20 +200,39 @@ public final class DaemonIpcBenchmark {
           })) {
         server.start();
         String body = "{\"to\":\"" + bob.memberPubkey() + "\",\"message\":\"" + "x".repeat(bodyBytes) + "\"}";
-        for (Via via : List.of(Via.UDS, Via.TCP)) {
-          HttpClient http = client();
-          try {
-            Target target = via == Via.UDS
-                ? new Target(http, "http://localhost", new Transport.TCPUnix(server.socket()), null, null,
+        List<HttpClient> clients = new ArrayList<>();
+        try {
+          List<Target> targets = new ArrayList<>();
+          for (Via via : transports) {
+            HttpClient http = client();
+            clients.add(http);
+            targets.add(via == Via.UDS
+                ? new Target(via, http, "http://localhost", new Transport.TCPUnix(server.socket()), null, null,
                     null, null)
-                : new Target(http, "http://127.0.0.1:" + server.tcpPort(), Transport.TCP_IP,
-                    "Bearer " + tokens.insecureCurrentToken(), null, null, null);
-            for (int clients : clientCounts) {
-              for (Route route : List.of(Route.NOOP, Route.SEND)) {
-                log("%s, %d client%s, %s: %d s warm-up, %d s measured", via, clients, clients == 1 ? "" : "s",
-                    label(route), warmupSeconds, seconds);
-                phase(target, route, body, clients, warmupSeconds);
-                Cell cell = measure(target, via, route, body, clients, seconds);
+                : new Target(via, http, "http://127.0.0.1:" + server.tcpPort(), Transport.TCP_IP,
+                    "Bearer " + tokens.insecureCurrentToken(), null, null, null));
+          }
+          targets.add(new Target(Via.CORE, null, "", null, null, alice, bob.memberPubkey(), "x".repeat(bodyBytes)));
+          // Whatever runs first would otherwise run on a colder JIT than the rest (measured: the first
+          // transport came out up to twice as slow as the second, whichever it was).
+          log("warm-up pass: every cell for %d s", warmupSeconds);
+          for (Target target : targets) {
+            for (int n : clientCounts) {
+              for (Route route : target.routes()) {
+                phase(target, route, body, n, warmupSeconds);
+                if (route == Route.SEND) {
+                  drainNanos += awaitDrained();
+                }
+              }
+            }
+          }
+          for (Target target : targets) {
+            for (int n : clientCounts) {
+              for (Route route : target.routes()) {
+                log("%s, %d client%s, %s: %d s warm-up, %d s measured", target.via(), n, n == 1 ? "" : "s",
+                    target.via() == Via.CORE ? "Peer.send in process" : label(route), warmupSeconds, seconds);
+                phase(target, route, body, n, warmupSeconds);
+                Cell cell = measure(target, route, body, n, seconds);
                 cells.add(cell);
                 log("  %,.0f req/s, p50 %.3f ms, p99 %.3f ms, unexpected %s, 429 busy %d, 429 rate %d",
                     cell.perSecond(), millis(cell.percentile(50)), millis(cell.percentile(99)), cell.unexpected(),
@@ -219,20 +242,11 @@ public final class DaemonIpcBenchmark {
                 }
               }
             }
-          } finally {
+          }
+        } finally {
+          for (HttpClient http : clients) {
             http.stop();
           }
-        }
-        Target core = new Target(null, "", null, null, alice, bob.memberPubkey(), "x".repeat(bodyBytes));
-        for (int clients : clientCounts) {
-          log("in process, %d caller%s, Peer.send: %d s warm-up, %d s measured", clients, clients == 1 ? "" : "s",
-              warmupSeconds, seconds);
-          phase(core, Route.SEND, body, clients, warmupSeconds);
-          Cell cell = measure(core, Via.CORE, Route.SEND, body, clients, seconds);
-          cells.add(cell);
-          log("  %,.0f sends/s, p50 %.3f ms, p99 %.3f ms, not queued %s", cell.perSecond(),
-              millis(cell.percentile(50)), millis(cell.percentile(99)), cell.unexpected());
-          drainNanos += awaitDrained();
         }
       } finally {
         server.close();
@@ -266,8 +280,12 @@ public final class DaemonIpcBenchmark {
    * Where one transport's requests go; {@code authorization} is null on the socket. For {@link
    * Via#CORE} only {@code peer}, {@code to} and {@code message} are set.
    */
-  private record Target(HttpClient http, String base, Transport transport, String authorization, Peer peer,
-      String to, String message) {
+  private record Target(Via via, HttpClient http, String base, Transport transport, String authorization,
+      Peer peer, String to, String message) {
+    List<Route> routes() {
+      return via == Via.CORE ? List.of(Route.SEND) : List.of(Route.NOOP, Route.SEND);
+    }
+
     Request request(String path) {
       Request r = http.newRequest(base + path).transport(transport).timeout(30, TimeUnit.SECONDS);
       if (authorization != null) {
@@ -277,7 +295,7 @@ public final class DaemonIpcBenchmark {
     }
   }
 
-  private Cell measure(Target target, Via via, Route route, String body, int clients, int secs) throws Exception {
+  private Cell measure(Target target, Route route, String body, int clients, int secs) throws Exception {
     long start = System.nanoTime();
     Tally all = phase(target, route, body, clients, secs);
     long elapsed = System.nanoTime() - start;
@@ -285,7 +303,7 @@ public final class DaemonIpcBenchmark {
     Arrays.sort(sorted);
     long requests = all.count + all.busy + all.rateLimited
         + all.unexpected.values().stream().mapToLong(Long::longValue).sum();
-    return new Cell(via, clients, route, requests, all.count / (elapsed / 1e9), sorted, all.unexpected, all.busy,
+    return new Cell(target.via(), clients, route, requests, all.count / (elapsed / 1e9), sorted, all.unexpected, all.busy,
         all.rateLimited);
   }
 
@@ -433,7 +451,7 @@ public final class DaemonIpcBenchmark {
           millis(c.percentile(99)), millis(c.percentile(99.9)), millis(c.percentile(100))));
     }
     out.append('\n');
-    for (Via via : List.of(Via.UDS, Via.TCP)) {
+    for (Via via : transports) {
       for (int clients : clientCounts) {
         Cell send = find(cells, via, clients, Route.SEND);
         Cell noop = find(cells, via, clients, Route.NOOP);
@@ -451,7 +469,7 @@ public final class DaemonIpcBenchmark {
             millis(c.percentile(99)), c.percentile(99) < TimeUnit.MILLISECONDS.toNanos(5) ? "met" : "NOT met"));
       }
     }
-    for (int clients : clientCounts) {
+    for (int clients : transports.contains(Via.UDS) ? clientCounts : new int[0]) {
       Cell uds = find(cells, Via.UDS, clients, Route.SEND);
       Cell core = find(cells, Via.CORE, clients, Route.SEND);
       out.append(String.format(Locale.ROOT, "send over UDS / Peer.send in process, %2d client%s: throughput %.3f,"
