@@ -53,8 +53,10 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * alice's outbox drains between phases. Every send is a DM from alice to bob's pubkey with a
  * fresh {@code Idempotency-Key}, so each one is a new outbox row. Clients are closed loop: each
  * sends its next request as soon as the previous one is answered, over a kept-alive connection of
- * one Jetty {@link HttpClient} per transport. Each cell warms up, then measures; after each send
- * cell the run waits until bob has every accepted DM, so no cell runs beside another's backlog.
+ * one Jetty {@link HttpClient} per transport. Rows {@code core} call {@link Peer#send} in process
+ * with the same DM: the outbox accept without HTTP. A warm-up pass runs every cell once first (else
+ * whatever runs first meets a colder JIT); then each cell warms up again and is measured; after each
+ * send cell the run waits until bob has every accepted DM, so no cell runs beside another's backlog.
  * Any answer but 202 to a send or 200 to the no-op (429s included) fails the run (exit code 1).
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar dev.claudemesh.benchmarks.DaemonIpcBenchmark
