@@ -7,6 +7,7 @@ import dev.claudemesh.core.identity.DaemonPaths;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * 10,000 seeded malformed requests as raw bytes over {@code daemon.sock}, from several connections
- * at once: never a 5xx, no outbox row, and the daemon still serves afterwards. A connection closed
- * without an answer is allowed for bytes that are not HTTP, and counted.
+ * 10,000 seeded malformed requests as raw bytes, from several connections at once, the even ones
+ * over {@code daemon.sock} and the odd ones over loopback TCP with the bearer token: never a 5xx,
+ * no outbox row, and the daemon still serves afterwards. A connection closed without an answer is
+ * allowed for bytes that are not HTTP, and counted. The two transports are two rate-limit callers
+ * (100/s, bursts of 1,000 each), which halves the time the limiter imposes.
  */
 class MalformedRequestsIT {
   private static final long SEED = 0x5EED_C1A0DE5L;
@@ -55,8 +58,13 @@ class MalformedRequestsIT {
       DaemonPaths alice = mesh.joinWithJar("alice");
       mesh.joinInProcess("bob");
       String bob = mesh.pubkey("bob");
+      mesh.enableTcp(alice);
       JarDaemon daemon = JarDaemon.start(mesh.env(), alice, "alice");
       Path socket = daemon.socket();
+      int port = Integer.parseInt(Files.readString(alice.httpPort(), StandardCharsets.US_ASCII)
+          .trim());
+      byte[] bearer = ("Authorization: Bearer " + Files.readString(alice.localToken(),
+          StandardCharsets.US_ASCII).trim() + "\r\n").getBytes(StandardCharsets.US_ASCII);
 
       Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
       List<String> serverErrors = new ArrayList<>();
@@ -72,9 +80,13 @@ class MalformedRequestsIT {
               // one Random per request index: the same seed gives the same 10,000 requests
               Random random = new Random(SEED ^ (i * 0x9E3779B97F4A7C15L));
               Malformed m = malformed(random);
+              boolean tcp = i % 2 == 1;
+              String transport = tcp ? "tcp " : "unix ";
+              byte[] bytes = tcp ? withHeader(m.bytes, bearer) : m.bytes;
               while (true) {
-                Optional<SocketHttp.Reply> reply = SocketHttp.exchange(socket, ANSWER_TIMEOUT,
-                    m.bytes);
+                Optional<SocketHttp.Reply> reply = tcp
+                    ? SocketHttp.exchangeTcp(port, ANSWER_TIMEOUT, bytes)
+                    : SocketHttp.exchange(socket, ANSWER_TIMEOUT, bytes);
                 if (reply.isEmpty()) {
                   count(outcomes, m.kind + " closed");
                   break;
@@ -91,7 +103,7 @@ class MalformedRequestsIT {
                 count(outcomes, m.kind + " " + status);
                 if (status >= 500) {
                   synchronized (serverErrors) {
-                    serverErrors.add("#" + i + " " + m.kind + " → " + reply.get() + "\n"
+                    serverErrors.add("#" + i + " " + transport + m.kind + " → " + reply.get() + "\n"
                         + preview(m.bytes));
                   }
                 }
@@ -110,8 +122,9 @@ class MalformedRequestsIT {
       long elapsedMs = (System.nanoTime() - started) / 1_000_000;
       long closed = outcomes.entrySet().stream().filter(e -> e.getKey().endsWith(" closed"))
           .mapToLong(e -> e.getValue().sum()).sum();
-      System.out.printf("malformed requests: %d in %d ms (%d workers), %d closed without an"
-          + " answer, %d retries after 429 rate_limited%n", REQUESTS, elapsedMs, WORKERS, closed,
+      System.out.printf("malformed requests: %d in %d ms (%d workers, socket and TCP), %d closed"
+          + " without an answer, %d retries after 429 rate_limited%n", REQUESTS, elapsedMs, WORKERS,
+          closed,
           rateLimitedRetries.sum());
       new TreeMap<>(outcomes).forEach((k, v) -> System.out.println("  " + k + ": " + v.sum()));
 
@@ -141,6 +154,17 @@ class MalformedRequestsIT {
       }
       Thread.sleep(50);
     }
+  }
+
+  /** {@code header} inserted after the first line, when there is one; garbage stays as it is. */
+  private static byte[] withHeader(byte[] request, byte[] header) {
+    for (int i = 0; i + 1 < request.length; i++) {
+      if (request[i] == '\r' && request[i + 1] == '\n') {
+        return concat(java.util.Arrays.copyOf(request, i + 2), header,
+            java.util.Arrays.copyOfRange(request, i + 2, request.length));
+      }
+    }
+    return request;
   }
 
   private static void count(Map<String, LongAdder> outcomes, String key) {

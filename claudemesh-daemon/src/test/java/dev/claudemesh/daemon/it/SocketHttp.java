@@ -4,6 +4,12 @@ import dev.claudemesh.api.ApiJson;
 import dev.claudemesh.api.Problem;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -119,6 +125,35 @@ final class SocketHttp {
       } finally {
         watchdog.cancel(false);
       }
+    }
+  }
+
+  /** {@link #exchange} over loopback TCP to {@code port}. */
+  static Optional<Reply> exchangeTcp(int port, Duration timeout, byte[]... parts)
+      throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
+          (int) timeout.toMillis());
+      socket.setSoTimeout((int) timeout.toMillis());
+      try {
+        OutputStream out = socket.getOutputStream();
+        for (byte[] part : parts) {
+          out.write(part);
+        }
+        out.flush();
+        socket.shutdownOutput();
+      } catch (IOException e) {
+        // the server may answer and close before everything is written (413, 431); read on
+      }
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      try (InputStream in = socket.getInputStream()) {
+        in.transferTo(answer);
+      } catch (SocketTimeoutException e) {
+        throw new IOException("no answer within " + timeout.toMillis() + " ms", e);
+      } catch (IOException e) {
+        // reset after (or instead of) the answer
+      }
+      return parse(answer.toByteArray());
     }
   }
 
