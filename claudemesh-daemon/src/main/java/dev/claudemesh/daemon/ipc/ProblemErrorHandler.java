@@ -6,6 +6,7 @@ import dev.claudemesh.api.Routes;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -35,6 +36,12 @@ final class ProblemErrorHandler extends ErrorHandler {
   }
 
   private static Problem problem(int status) {
+    if (status == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+      // the parser's 505 is the client's malformed request line, not a failure of the daemon
+      return new Problem(ErrorCodes.title(400), 400,
+          "unsupported HTTP version; the daemon speaks HTTP/1.1", ErrorCodes.INVALID_REQUEST,
+          null, null, null, null, null);
+    }
     int code = status >= 400 && status <= 599 ? status : 500;
     String error = code < 500 ? ErrorCodes.INVALID_REQUEST : ErrorCodes.INTERNAL_ERROR;
     return new Problem(ErrorCodes.title(code), code,

@@ -191,6 +191,22 @@ class IpcServerTest {
   }
 
   @Test
+  void anUnsupportedHttpVersionIsAClientError() throws IOException {
+    IpcServer server = start();
+    // Jetty's parser refuses these with 505; a client's malformed request is not a server error
+    for (String line : List.of("GET / HTTP/9.9", "GET /v1/version HTTP/1.2")) {
+      Reply reply = UdsHttp.raw(server.socket(),
+          (line + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+              .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      assertEquals(400, reply.status(), line + " → " + reply.body());
+      assertEquals(Routes.MEDIA_PROBLEM_JSON, reply.header("Content-Type"));
+      assertTrue(reply.body().contains("\"error\":\"invalid_request\""), reply.body());
+      assertTrue(reply.body().contains("HTTP/1.1"), reply.body());
+      assertHardened(reply);
+    }
+  }
+
+  @Test
   void anyOriginOutsideTheAllowlistIs403() throws IOException {
     IpcServer server = start(b -> b.originAllowlist(List.of("http://localhost:5173")));
     for (String origin : List.of("http://evil.example", "null", "http://localhost")) {
