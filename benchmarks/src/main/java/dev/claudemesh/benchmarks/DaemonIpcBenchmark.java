@@ -86,7 +86,9 @@ public final class DaemonIpcBenchmark {
 
   enum Route {
     SEND,
-    NOOP
+    NOOP,
+    /** {@code POST /v1/send} with the broker stopped: the accept path alone, nothing downstream. */
+    SEND_OFFLINE
   }
 
   /** One measured cell: latencies of the requests answered with the expected status, plus the rest. */
@@ -245,6 +247,25 @@ public final class DaemonIpcBenchmark {
               }
             }
           }
+          // The same send with the broker stopped: alice's outbox accepts and keeps the rows
+          // pending, so neither the drain, the broker nor bob competes for the cores. This is the
+          // daemon's own send path (HTTP + validation + durable accept) beside the no-op route.
+          mesh.stopBroker();
+          for (Target target : targets) {
+            if (target.via() == Via.CORE) {
+              continue;
+            }
+            for (int n : clientCounts) {
+              log("%s, %d client%s, %s: %d s warm-up, %d s measured", target.via(), n, n == 1 ? "" : "s",
+                  label(Route.SEND_OFFLINE), warmupSeconds, seconds);
+              phase(target, Route.SEND_OFFLINE, body, n, warmupSeconds);
+              Cell cell = measure(target, Route.SEND_OFFLINE, body, n, seconds);
+              cells.add(cell);
+              log("  %,.0f req/s, p50 %.3f ms, p99 %.3f ms, unexpected %s, 429 busy %d, 429 rate %d",
+                  cell.perSecond(), millis(cell.percentile(50)), millis(cell.percentile(99)), cell.unexpected(),
+                  cell.busy(), cell.rateLimited());
+            }
+          }
         } finally {
           for (HttpClient http : clients) {
             http.stop();
@@ -370,7 +391,7 @@ public final class DaemonIpcBenchmark {
     }
     Request request;
     int expected;
-    if (route == Route.SEND) {
+    if (route == Route.SEND || route == Route.SEND_OFFLINE) {
       request = target.request(Routes.SEND).method("POST")
           .headers(h -> h.put(Routes.HEADER_IDEMPOTENCY_KEY, "b-" + runId + "-" + keys.incrementAndGet()))
           .body(new StringRequestContent(Routes.MEDIA_JSON, body, StandardCharsets.UTF_8));
@@ -443,11 +464,11 @@ public final class DaemonIpcBenchmark {
     out.append(String.format(Locale.ROOT, "each cell: %d s closed loop after %d s warm-up; send body: to = bob's"
         + " pubkey, message of %d bytes, fresh Idempotency-Key%n", seconds, warmupSeconds, bodyBytes));
     out.append('\n');
-    out.append(String.format(Locale.ROOT, "| %-4s | %7s | %-10s | %10s | %9s | %8s | %8s | %8s | %8s |%n",
+    out.append(String.format(Locale.ROOT, "| %-4s | %7s | %-15s | %10s | %9s | %8s | %8s | %8s | %8s |%n",
         "via", "clients", "route", "requests", "req/s", "p50 ms", "p99 ms", "p999 ms", "max ms"));
-    out.append("|------|---------|------------|------------|-----------|----------|----------|----------|----------|\n");
+    out.append("|------|---------|-----------------|------------|-----------|----------|----------|----------|----------|\n");
     for (Cell c : cells) {
-      out.append(String.format(Locale.ROOT, "| %-4s | %7d | %-10s | %,10d | %,9.0f | %8.3f | %8.3f | %8.3f | %8.3f |%n",
+      out.append(String.format(Locale.ROOT, "| %-4s | %7d | %-15s | %,10d | %,9.0f | %8.3f | %8.3f | %8.3f | %8.3f |%n",
           c.via() == Via.CORE ? "core" : c.via(), c.clients(), c.via() == Via.CORE ? "Peer.send" : label(c.route()),
           c.requests(), c.perSecond(), millis(c.percentile(50)),
           millis(c.percentile(99)), millis(c.percentile(99.9)), millis(c.percentile(100))));
@@ -463,6 +484,23 @@ public final class DaemonIpcBenchmark {
             (double) send.percentile(99) / Math.max(1, noop.percentile(99)),
             clients == 64 ? String.format(Locale.ROOT, " (goal: at least 0.5: %s)",
                 send.perSecond() / noop.perSecond() >= 0.5 ? "met" : "NOT met") : ""));
+      }
+    }
+    for (Via via : transports) {
+      for (int clients : clientCounts) {
+        Cell send = find(cells, via, clients, Route.SEND_OFFLINE);
+        Cell noop = find(cells, via, clients, Route.NOOP);
+        out.append(String.format(Locale.ROOT, "%s, %2d client%s, broker down: send / no-op throughput %.3f,"
+            + " p50 %.1fx, p99 %.1fx%n", via, clients, clients == 1 ? " " : "s",
+            send.perSecond() / noop.perSecond(),
+            (double) send.percentile(50) / Math.max(1, noop.percentile(50)),
+            (double) send.percentile(99) / Math.max(1, noop.percentile(99))));
+      }
+    }
+    for (Cell c : cells) {
+      if (c.via() == Via.UDS && c.clients() == 1 && c.route() == Route.SEND_OFFLINE) {
+        out.append(String.format(Locale.ROOT, "send p99 at 1 client over UDS, broker down: %.3f ms%n",
+            millis(c.percentile(99))));
       }
     }
     for (Cell c : cells) {
@@ -504,7 +542,11 @@ public final class DaemonIpcBenchmark {
   }
 
   private static String label(Route route) {
-    return route == Route.SEND ? "POST send" : "GET _noop";
+    return switch (route) {
+      case SEND -> "POST send";
+      case NOOP -> "GET _noop";
+      case SEND_OFFLINE -> "send, no broker";
+    };
   }
 
   private static int positive(String flag, String value) {
