@@ -44,6 +44,9 @@ public final class Main {
 
   static CommandLine commandLine(CliContext context) {
     CommandLine cli = new CommandLine(ClaudemeshCommand.class, new Factory(context));
+    // An invite or a message may begin with '-' (invites are base64url): an argument that looks
+    // like an option but is none is a positional parameter, not a usage error.
+    cli.setUnmatchedOptionsArePositionalParams(true);
     cli.setOut(context.out());
     cli.setErr(context.err());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

@@ -79,6 +79,20 @@ class CliTest {
   }
 
   @Test
+  void anInviteOrMessageBeginningWithADashIsAnArgument() throws Exception {
+    String invite = broker.createInvite("team", 1, false);
+    Run joined = run("join", broker.wsUrl(), invite, "--mesh", "dash");
+    assertEquals(0, joined.code(), joined.err());
+    // the same parse path with a token that begins with '-': refused by the broker, not by the parser
+    Run dashed = run("join", broker.wsUrl(), "-" + invite.substring(1), "--mesh", "dash2");
+    assertEquals(1, dashed.code(), dashed.err());
+    assertFalse(dashed.err().contains("Missing required parameter"), dashed.err());
+    Run message = run("send", "bob", "-1 is not an option", "--mesh", "dash");
+    assertEquals(1, message.code());
+    assertTrue(message.err().contains("claudemesh daemon up"), message.err());
+  }
+
+  @Test
   void nothingJoinedOrUnknownMeshIsExitTwo() {
     Run none = run("send", "bob", "hi");
     assertEquals(2, none.code());
