@@ -252,7 +252,7 @@ public final class ReferenceBroker implements AutoCloseable {
 
   /**
    * Creates an invite with {@code uses} uses for {@code slug}, expiring after {@code ttl}; returns
-   * its token (32 random bytes, base64url).
+   * its token (32 random bytes, base64url, never beginning with {@code -}).
    *
    * @throws IllegalArgumentException if there is no such mesh or {@code uses < 1}
    */
@@ -266,9 +266,15 @@ public final class ReferenceBroker implements AutoCloseable {
       throw new IllegalArgumentException("ttl must be positive, got " + ttl);
     }
     Mesh mesh = meshBySlugOrId(slug).orElseThrow(() -> new IllegalArgumentException("no mesh '" + slug + "'"));
+    // A token is pasted into command lines: one that began with '-' would read as an option
+    // ("-h…" as help), so draw again (1 in 64) rather than make users type "--".
+    SecureRandom rng = new SecureRandom();
     byte[] random = new byte[32];
-    new SecureRandom().nextBytes(random);
-    String token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    String token;
+    do {
+      rng.nextBytes(random);
+      token = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    } while (token.startsWith("-"));
     long now = settings.clock().millis();
     store().createInvite(mesh.id(), token, uses, ephemeral, now + ttl.toMillis(), now);
     log.info("invite created for mesh {} ({} uses{}, expires in {} h)", mesh.slug(), uses,
