@@ -228,6 +228,103 @@ class ClientAgainstDaemonTest {
   }
 
   @Test
+  void sixtyFourHeldRequestsMakeTheNextADaemonBusyException() throws Exception {
+    DaemonPaths alice = DaemonPaths.resolve(env, "alice");
+    ClaudemeshClient c = ClaudemeshClient.builder().socket(alice.socket()).maxRetries(0).build();
+    clients.add(c);
+    List<java.nio.channels.SocketChannel> held = new ArrayList<>();
+    try {
+      byte[] head = ("POST /v1/send HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json"
+          + "\r\nContent-Length: 100\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      for (int i = 0; i < 64; i++) {
+        java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+            java.net.UnixDomainSocketAddress.of(alice.socket()));
+        ch.write(java.nio.ByteBuffer.wrap(head)); // the body never comes: the request stays in flight
+        held.add(ch);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      dev.claudemesh.client.DaemonBusyException busy = null;
+      while (busy == null && System.nanoTime() < deadline) {
+        try {
+          c.version(); // until the 64 are all in flight on the daemon's side
+          Thread.sleep(20);
+        } catch (dev.claudemesh.client.DaemonBusyException e) {
+          busy = e;
+        }
+      }
+      assertNotNull(busy, "no daemon_busy with 64 requests held");
+      assertEquals(429, busy.status());
+      assertEquals(ErrorCodes.DAEMON_BUSY, busy.errorCode());
+      assertEquals(Duration.ofSeconds(1), busy.retryAfter());
+    } finally {
+      for (java.nio.channels.SocketChannel ch : held) {
+        ch.close();
+      }
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        assertNotNull(c.version());
+        break;
+      } catch (dev.claudemesh.client.DaemonBusyException stillHeld) {
+        assertTrue(System.nanoTime() < deadline, "the slots were not given back");
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  @Test
+  void pastTheBurstOfOneTokenARateLimitedException() throws Exception {
+    ClaudemeshClient c = ClaudemeshClient.builder()
+        .baseUrl("http://127.0.0.1:" + daemons.get("alice").tcpPort())
+        .token(Files.readString(DaemonPaths.resolve(env, "alice").localToken()).trim())
+        .maxRetries(0).build();
+    clients.add(c);
+    dev.claudemesh.client.RateLimitedException limited = null;
+    int answered = 0;
+    for (int i = 0; i < 5_000 && limited == null; i++) {
+      try {
+        c.version();
+        answered++;
+      } catch (dev.claudemesh.client.RateLimitedException e) {
+        limited = e;
+      }
+    }
+    assertNotNull(limited, "no rate_limited after " + answered + " requests");
+    assertTrue(answered >= 1000, "the burst of 1,000 is served first: " + answered);
+    assertEquals(429, limited.status());
+    assertEquals(ErrorCodes.RATE_LIMITED, limited.errorCode());
+    assertNotNull(limited.retryAfter());
+  }
+
+  @Test
+  void anOutboxAtItsByteBudgetIsAnInsufficientStorageException() throws Exception {
+    daemons.remove("alice").close();
+    broker.close(); // the rows stay pending; the file only grows
+    DaemonPaths alice = DaemonPaths.resolve(env, "alice");
+    Files.writeString(alice.configToml(), "[outbox]\nmax_bytes = 1048576\n");
+    start("alice");
+    ClaudemeshClient c = ClaudemeshClient.builder().socket(alice.socket()).maxRetries(0).build();
+    clients.add(c);
+    String bob = daemons.get("bob").peer().memberPubkey();
+    String body = "x".repeat(3000);
+    dev.claudemesh.client.InsufficientStorageException full = null;
+    int accepted = 0;
+    for (int i = 0; i < 2_000 && full == null; i++) {
+      try {
+        c.send(bob, body + i);
+        accepted++;
+      } catch (dev.claudemesh.client.InsufficientStorageException e) {
+        full = e;
+      }
+    }
+    assertNotNull(full, "no 507 after " + accepted + " sends of 3,000 bytes into a 1 MiB outbox");
+    assertEquals(507, full.status());
+    assertEquals(ErrorCodes.INSUFFICIENT_STORAGE, full.errorCode());
+    assertTrue(accepted > 0, "sends were accepted until the budget filled: " + accepted);
+  }
+
+  @Test
   void discoveryFindsTheSocketOfTheMesh() throws Exception {
     try (ClaudemeshClient c = ClaudemeshClient.builder().env(env).mesh("alice").build()) {
       assertTrue(c.usesSocket());
