@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * start. The pid file is a hint for operators and {@code daemon down}; whether a daemon serves is
  * decided by connecting to its socket, never by this file alone.
  */
-final class PidFile implements AutoCloseable {
+public final class PidFile implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(PidFile.class);
 
   private final Path file;
@@ -52,7 +52,7 @@ final class PidFile implements AutoCloseable {
   }
 
   /** The pid in {@code file}; empty when it is missing or does not hold a number. */
-  static OptionalLong read(Path file) throws IOException {
+  public static OptionalLong read(Path file) throws IOException {
     String text;
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).trim();

@@ -7,6 +7,7 @@ import dev.claudemesh.api.Version;
 import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.daemon.DaemonRuntime;
+import dev.claudemesh.daemon.PidFile;
 import dev.claudemesh.daemon.cli.Main.CommandFailedException;
 import dev.claudemesh.daemon.logging.DaemonLogging;
 import java.io.IOException;
@@ -263,7 +264,7 @@ final class DaemonCommands implements Callable<Integer> {
   /** Stops the daemon of {@code paths}; false when none was running. */
   static boolean stop(CliContext context, DaemonPaths paths) throws IOException,
       InterruptedException {
-    OptionalLong pid = readPid(paths);
+    OptionalLong pid = PidFile.read(paths.pidFile());
     try (DaemonClient client = DaemonClient.open(paths.socket())) {
       if (!client.answers()) {
         context.out().println("no daemon is running for " + paths.dir());
@@ -292,15 +293,6 @@ final class DaemonCommands implements Callable<Integer> {
     }
     throw new CommandFailedException("the daemon did not stop within 30 s"
         + (pid.isPresent() ? " (pid " + pid.getAsLong() + ")" : ""));
-  }
-
-  private static OptionalLong readPid(DaemonPaths paths) {
-    try {
-      String text = java.nio.file.Files.readString(paths.pidFile()).trim();
-      return OptionalLong.of(Long.parseLong(text));
-    } catch (IOException | NumberFormatException e) {
-      return OptionalLong.empty();
-    }
   }
 
   @Command(name = "status", mixinStandardHelpOptions = true,
