@@ -8,11 +8,10 @@ import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.core.identity.LocalTokens;
 import dev.claudemesh.core.store.AcceptResult;
 import dev.claudemesh.daemon.ipc.IpcServer;
+import dev.claudemesh.core.protocol.FeatureNegotiation;
 import dev.claudemesh.daemon.ipc.PeerPorts;
-import dev.claudemesh.daemon.metrics.DaemonMetrics;
 import dev.claudemesh.testing.MeshHarness;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
@@ -185,15 +182,8 @@ public final class DaemonIpcBenchmark {
       Peer bob = mesh.peer("bob");
       DaemonPaths paths = DaemonPaths.inDirectory(Files.createTempDirectory("cm-ipc-"));
       LocalTokens tokens = LocalTokens.openOrCreate(paths.localToken(), Clock.systemUTC());
-      IpcServer server = IpcServer.builder(paths).tcp(true, 0).tokens(tokens)
-          .send(PeerPorts.send(alice))
-          .inbox(PeerPorts.inbox(alice))
-          .topics(PeerPorts.topics(alice))
-          .peers(PeerPorts.peers(alice))
-          .profile(PeerPorts.profile(alice))
-          .health(PeerPorts.health(alice))
-          .version(PeerPorts.version(alice))
-          .metrics(DaemonMetrics.forPeer(alice))
+      IpcServer server = PeerPorts.serve(IpcServer.builder(paths).tcp(true, 0).tokens(tokens),
+              alice, FeatureNegotiation.DEFAULT_REQUIRE, Clock.systemUTC())
           .noopRouteForBenchmarks()
           .rateLimit(1e9, 1_000_000_000L)
           .build();
@@ -273,10 +263,10 @@ public final class DaemonIpcBenchmark {
         }
       } finally {
         server.close();
-        deleteRecursively(paths.dir());
+        TempDirs.deleteRecursively(paths.dir());
       }
     } finally {
-      deleteRecursively(root);
+      TempDirs.deleteRecursively(root);
     }
     return report(args, cells, drainNanos);
   }
@@ -573,19 +563,5 @@ public final class DaemonIpcBenchmark {
 
   private static void log(String format, Object... args) {
     System.out.println(String.format(Locale.ROOT, format, args));
-  }
-
-  private static void deleteRecursively(Path root) {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("could not delete " + root + ": " + e.getMessage());
-    }
   }
 }

@@ -9,10 +9,8 @@ import dev.claudemesh.daemon.config.ConfigKey;
 import dev.claudemesh.daemon.config.DaemonConfig;
 import dev.claudemesh.daemon.config.Environment;
 import dev.claudemesh.daemon.ipc.ControlPort;
-import dev.claudemesh.daemon.ipc.Heartbeats;
 import dev.claudemesh.daemon.ipc.IpcServer;
 import dev.claudemesh.daemon.ipc.PeerPorts;
-import dev.claudemesh.daemon.metrics.DaemonMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -165,19 +163,9 @@ public final class DaemonRuntime implements AutoCloseable {
       }
       peer = pb.open();
       LocalTokens tokens = LocalTokens.openOrCreate(o.paths.localToken(), o.clock);
-      IpcServer.Builder ipc = IpcServer.builder(o.paths).config(config).tokens(tokens)
-          .send(PeerPorts.send(peer))
-          .inbox(PeerPorts.inbox(peer))
-          .topics(PeerPorts.topics(peer))
-          .peers(PeerPorts.peers(peer))
-          .profile(PeerPorts.profile(peer))
-          .health(PeerPorts.health(peer))
-          .version(PeerPorts.version(peer))
-          .outbox(PeerPorts.outbox(peer))
-          .events(PeerPorts.events(peer))
-          .compat(PeerPorts.compat(peer, config.requiredFeatures()))
-          .heartbeats(Heartbeats.inMemory(o.clock))
-          .metrics(DaemonMetrics.forPeer(peer));
+      IpcServer.Builder ipc = PeerPorts.serve(
+          IpcServer.builder(o.paths).config(config).tokens(tokens), peer,
+          config.requiredFeatures(), o.clock);
       DaemonRuntime daemon = new DaemonRuntime(o.paths, environment, config, pid, peer, tokens,
           ipc);
       daemon.ipc.start();

@@ -363,6 +363,29 @@ public final class PeerPorts {
     return List.copyOf(known);
   }
 
+  /**
+   * Every route of the daemon served from {@code peer}: each port above, a heartbeat table on
+   * {@code clock}, and metrics counting every request. The daemon and its benchmark wire a
+   * server through this one place, so a benchmark measures what the daemon serves.
+   */
+  public static IpcServer.Builder serve(IpcServer.Builder builder, Peer peer,
+      List<String> requiredFeatures, java.time.Clock clock) {
+    Objects.requireNonNull(builder, "builder == null");
+    return builder
+        .send(send(peer))
+        .inbox(inbox(peer))
+        .topics(topics(peer))
+        .peers(peers(peer))
+        .profile(profile(peer))
+        .health(health(peer))
+        .version(version(peer))
+        .outbox(outbox(peer))
+        .events(events(peer))
+        .compat(compat(peer, requiredFeatures))
+        .heartbeats(Heartbeats.inMemory(clock))
+        .metrics(dev.claudemesh.daemon.metrics.DaemonMetrics.forPeer(peer));
+  }
+
   public static HealthPort health(Peer peer) {
     Objects.requireNonNull(peer, "peer == null");
     return () -> toHealth(peer.health());
