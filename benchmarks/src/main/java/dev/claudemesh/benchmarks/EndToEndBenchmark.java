@@ -10,7 +10,6 @@ import dev.claudemesh.core.protocol.Push;
 import dev.claudemesh.core.store.AcceptResult;
 import dev.claudemesh.testing.MeshHarness;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,7 +29,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.WebSocket;
@@ -146,7 +143,7 @@ public final class EndToEndBenchmark {
       log("echo: frames of %,d chars (the size of B's push frame)", frameChars);
       echo = echo(mesh.broker().echoUrl(), frameChars);
     } finally {
-      deleteRecursively(root);
+      TempDirs.deleteRecursively(root);
     }
     report(args, dm, echo, duplicates, retries, dropped);
   }
@@ -468,19 +465,5 @@ public final class EndToEndBenchmark {
 
   private static void log(String format, Object... args) {
     System.out.println(String.format(Locale.ROOT, format, args));
-  }
-
-  private static void deleteRecursively(Path root) {
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-    } catch (IOException | UncheckedIOException e) {
-      System.err.println("could not delete " + root + ": " + e.getMessage());
-    }
   }
 }

@@ -24,7 +24,6 @@ import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * Outbox accept throughput and latency against a one-row-per-transaction baseline with the same
@@ -45,7 +44,7 @@ public final class StoreBenchmark {
     boolean inboxOnly = args.length > 2 && args[2].equals("inbox");
     if (inboxOnly) {
       inboxPaging(base.resolve("inbox"), 1_000_000);
-      deleteTree(base);
+      TempDirs.deleteRecursively(base);
       return;
     }
     double baseline = baseline(base.resolve("baseline"), seconds);
@@ -60,7 +59,7 @@ public final class StoreBenchmark {
       System.out.println(lines.get(lines.size() - 1));
     }
     inboxPaging(base.resolve("inbox"), 1_000_000);
-    deleteTree(base);
+    TempDirs.deleteRecursively(base);
   }
 
   /** Fills an inbox to {@code rows} through the real insert path, then times page queries. */
@@ -211,18 +210,6 @@ public final class StoreBenchmark {
       long[] sorted = Arrays.copyOf(all, k);
       Arrays.sort(sorted);
       return new Result(total / elapsed, sorted[(int) (k * 0.50)] / 1e6, sorted[(int) Math.min(k - 1, k * 0.99)] / 1e6);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
     }
   }
 
