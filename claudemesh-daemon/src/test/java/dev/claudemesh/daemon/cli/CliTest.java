@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.claudemesh.broker.ReferenceBroker;
 import dev.claudemesh.core.identity.DaemonPaths;
 import dev.claudemesh.daemon.DaemonRuntime;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,8 +28,6 @@ class CliTest {
   private ReferenceBroker broker;
   private Map<String, String> env;
 
-  /** One run: exit code and what it printed. */
-  record Run(int code, String out, String err) {}
 
   @BeforeEach
   void setUp() throws Exception {
@@ -50,10 +46,7 @@ class CliTest {
   }
 
   private Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return Run.exec(env, args);
   }
 
   @Test

@@ -54,8 +54,6 @@ class OperatorCommandsTest {
   private ReferenceBroker broker;
   private Map<String, String> env;
 
-  record Run(int code, String out, String err) {}
-
   @BeforeEach
   void setUp() throws Exception {
     broker = ReferenceBroker.builder().dbPath(tmp.resolve("broker.db")).host("127.0.0.1").port(0)
@@ -77,10 +75,7 @@ class OperatorCommandsTest {
   }
 
   private Run run(Map<String, String> environment, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, environment, new PrintWriter(out, true), new PrintWriter(err, true));
-    return new Run(code, out.toString(), err.toString());
+    return Run.exec(environment, args);
   }
 
   private DaemonPaths join(String name) throws Exception {
