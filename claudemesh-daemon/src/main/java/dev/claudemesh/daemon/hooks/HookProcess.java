@@ -8,11 +8,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -34,11 +36,11 @@ import org.jspecify.annotations.Nullable;
  * each kept and the rest counted and discarded, so the child never blocks on a full pipe.
  *
  * <p>On timeout (measured from start) the process group, or only the main process when {@link
- * Limits#killProcessGroup()} is false, gets {@code SIGTERM}, and {@code SIGKILL} if the main process
- * is still there after {@link Limits#killGrace()}. Whatever is left in the group once the main
- * process has ended, normally or not, is always cleaned up the same way ({@code SIGTERM}, grace,
- * {@code SIGKILL}); {@code killProcessGroup} only chooses where the timeout signals go first. A run
- * whose group is empty when the main process ends does not wait at all.
+ * Limits#killProcessGroup()} is false, gets {@code SIGTERM}, and {@code SIGKILL} if the main
+ * process is still there after {@link Limits#killGrace()}. Whatever is left in the group once the
+ * main process has ended, normally or not, is always cleaned up the same way ({@code SIGTERM},
+ * grace, {@code SIGKILL}); {@code killProcessGroup} only chooses where the timeout signals go
+ * first. A run whose group is empty when the main process ends does not wait at all.
  *
  * <p>Where {@code setsid} or libc is missing (macOS), the hook runs in the daemon's group and the
  * cleanup falls back to the descendants the daemon saw while the hook ran. A process that leaves
@@ -252,7 +254,8 @@ public final class HookProcess {
 
       int leftovers = pgid > 0 ? cleanGroup() : cleanSeenDescendants();
 
-      joinOrAbandon(List.of(outReader, errReader), process.getInputStream(), process.getErrorStream());
+      joinOrAbandon(
+          List.of(outReader, errReader), process.getInputStream(), process.getErrorStream());
       if (!writer.isDone()) {
         writer.cancel(true);
         closeQuietly(process.getOutputStream());
@@ -304,7 +307,7 @@ public final class HookProcess {
       OutputStream in = process.getOutputStream();
       if (stdin.length == 0) {
         closeQuietly(in);
-        return java.util.concurrent.CompletableFuture.completedFuture(null);
+        return CompletableFuture.completedFuture(null);
       }
       return IO.submit(
           () -> {
@@ -507,7 +510,7 @@ public final class HookProcess {
     }
 
     synchronized byte[] kept() {
-      return java.util.Arrays.copyOf(kept, keptLength);
+      return Arrays.copyOf(kept, keptLength);
     }
 
     synchronized long total() {

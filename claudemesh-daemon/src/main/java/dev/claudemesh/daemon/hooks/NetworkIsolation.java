@@ -1,5 +1,6 @@
 package dev.claudemesh.daemon.hooks;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -106,7 +107,7 @@ public final class NetworkIsolation {
     List<String> command = new ArrayList<>(prefix);
     command.add(trueCommand.toString());
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-    builder.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process;
     try {
       process = builder.start();

@@ -107,7 +107,10 @@ class HookProcessTest {
     Path hook = script("echo-back.sh", "cat > event.bin\ncat event.bin");
 
     HookProcess.Result result =
-        run(hook, event, new HookProcess.Limits(Duration.ofSeconds(60), Duration.ofSeconds(1), 1 << 20, true));
+        run(
+            hook,
+            event,
+            new HookProcess.Limits(Duration.ofSeconds(60), Duration.ofSeconds(1), 1 << 20, true));
 
     assertEquals(0, result.exitCode());
     assertArrayEquals(event, Files.readAllBytes(dir.resolve("event.bin")));
@@ -119,7 +122,8 @@ class HookProcessTest {
   void aHookThatIgnoresItsStdinStillCompletes() throws IOException {
     byte[] event = new byte[1 << 20];
     HookProcess.Result ignoring = run(script("ignore.sh", "exit 0"), event, LIMITS);
-    HookProcess.Result partly = run(script("partly.sh", "head -c 10 > /dev/null\nexit 3"), event, LIMITS);
+    HookProcess.Result partly =
+        run(script("partly.sh", "head -c 10 > /dev/null\nexit 3"), event, LIMITS);
 
     assertEquals(0, ignoring.exitCode());
     assertFalse(ignoring.timedOut());
@@ -130,7 +134,8 @@ class HookProcessTest {
   @Test
   void exitCodesPassThrough() throws IOException {
     assertEquals(0, run(script("ok.sh", "exit 0"), new byte[0], LIMITS).exitCode());
-    assertEquals(42, run(script("fail.sh", "echo no >&2\nexit 42"), new byte[0], LIMITS).exitCode());
+    Path failing = script("fail.sh", "echo no >&2\nexit 42");
+    assertEquals(42, run(failing, new byte[0], LIMITS).exitCode());
     HookProcess.Result signalled = run(script("self-kill.sh", "kill -9 $$"), new byte[0], LIMITS);
     assertEquals(128 + 9, signalled.exitCode());
   }
@@ -197,7 +202,8 @@ class HookProcessTest {
       throws IOException {
     Path hook = script("forking.sh", FORKING);
 
-    HookProcess.Result result = run(hook, new byte[0], timeout(Duration.ofSeconds(2), killProcessGroup));
+    HookProcess.Result result =
+        run(hook, new byte[0], timeout(Duration.ofSeconds(2), killProcessGroup));
 
     assertTrue(result.timedOut(), result.toString());
     List<Long> pids = new ArrayList<>();
@@ -248,7 +254,8 @@ class HookProcessTest {
 
     HookProcess.Result isolated =
         HookProcess.run(hook, dir, ENV, new byte[0], LIMITS, true, isolation);
-    HookProcess.Result open = HookProcess.run(hook, dir, ENV, new byte[0], LIMITS, false, isolation);
+    HookProcess.Result open =
+        HookProcess.run(hook, dir, ENV, new byte[0], LIMITS, false, isolation);
 
     List<String> outside = interfaces(open.stdout());
     assumeTrue(outside.size() > 1, "this machine has only " + outside);
@@ -273,7 +280,8 @@ class HookProcessTest {
   void unavailableIsolationRunsTheHookWithoutIt() throws IOException {
     NetworkIsolation isolation = NetworkIsolation.unavailable("x");
     HookProcess.Result result =
-        HookProcess.run(script("plain.sh", "exit 0"), dir, ENV, new byte[0], LIMITS, true, isolation);
+        HookProcess.run(
+            script("plain.sh", "exit 0"), dir, ENV, new byte[0], LIMITS, true, isolation);
 
     assertFalse(isolation.available());
     assertTrue(isolation.commandPrefix().isEmpty());
@@ -289,10 +297,12 @@ class HookProcessTest {
     Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     Path missing = dir.resolve("missing.sh");
 
-    IOException notExecutable = assertThrows(IOException.class, () -> run(file, new byte[0], LIMITS));
+    IOException notExecutable =
+        assertThrows(IOException.class, () -> run(file, new byte[0], LIMITS));
     IOException notThere = assertThrows(IOException.class, () -> run(missing, new byte[0], LIMITS));
 
-    assertTrue(notExecutable.getMessage().contains("not-executable.sh"), notExecutable.getMessage());
+    assertTrue(
+        notExecutable.getMessage().contains("not-executable.sh"), notExecutable.getMessage());
     assertTrue(notThere.getMessage().contains("missing.sh"), notThere.getMessage());
   }
 }
