@@ -288,10 +288,16 @@ final class HooksConfigReader {
       if (path.trim().equals("$")) {
         throw problem(table, key, position, "\"$\" would redact the whole event; name the members to redact");
       }
+      JsonPath compiled;
       try {
-        JsonPath.compile(path);
+        compiled = JsonPath.compile(path);
       } catch (InvalidPathException | IllegalArgumentException e) {
         throw problem(table, key, position, "\"" + shown(path) + "\" is not a valid JSON path: " + e.getMessage());
+      }
+      if (compiled.getPath().endsWith(")")) {
+        // a function such as length() computes a value; there is nothing in the event to replace
+        throw problem(table, key, position, "\"" + shown(path) + "\" ends in a function; redaction needs a path to"
+            + " members or elements");
       }
       result.add(path);
     }
