@@ -49,6 +49,10 @@ public final class ErrorCodes {
   public static final String BROKER_ERROR = "broker_error";
   /** No broker connection for a route that needs one (peers, topics). */
   public static final String BROKER_UNAVAILABLE = "broker_unavailable";
+  /** A hook's capability token used beyond its scope (§9): another route or destination. */
+  public static final String FORBIDDEN_SCOPE = "forbidden_scope";
+  /** The {@code pre-send} hook refused the send, timed out or could not run (§9). */
+  public static final String PRE_SEND_REJECTED = "pre_send_rejected";
   /** The daemon is degraded (§4.9 at 100 %, or stopped by the broker). */
   public static final String DAEMON_DEGRADED = "daemon_degraded";
   /** The outbox is at 95 % of its byte budget (§4.9). */
@@ -79,6 +83,8 @@ public final class ErrorCodes {
     s.put(FORBIDDEN_HOST, 403);
     s.put(FORBIDDEN_ORIGIN, 403);
     s.put(SOCKET_ONLY, 403);
+    s.put(FORBIDDEN_SCOPE, 403);
+    s.put(PRE_SEND_REJECTED, 403);
     s.put(NOT_FOUND, 404);
     s.put(METHOD_NOT_ALLOWED, 405);
     s.put(IDEMPOTENCY_KEY_REUSED, 409);

@@ -1,7 +1,9 @@
 package dev.claudemesh.daemon.ipc;
 
+import dev.claudemesh.api.ApiJson;
 import dev.claudemesh.api.ErrorCodes;
 import dev.claudemesh.api.Problem;
+import dev.claudemesh.api.RequestRules;
 import dev.claudemesh.api.Routes;
 import dev.claudemesh.core.identity.LocalTokens;
 import java.io.ByteArrayOutputStream;
@@ -14,6 +16,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
@@ -24,9 +28,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The loopback guard of SPEC §3.1 and §3.2 in one place, then the route table. Every request of
  * either transport passes here in this order: token in the query (400), {@code Host} (403),
- * {@code Origin} (403), CORS preflight (403), bearer token on TCP (401), requests in flight
- * (429 {@code daemon_busy}), rate per token (429 {@code rate_limited}), route (404, 405), body size
- * (413), handler. Nothing here logs a token, a header value or the query.
+ * {@code Origin} (403), CORS preflight (403), bearer token (401: required on TCP; on the socket
+ * optional, but a wrong or dead one is refused), requests in flight (429 {@code daemon_busy}),
+ * rate per token (429 {@code rate_limited}), route (404, 405), body size (413), the scope of a
+ * hook's capability token (403 {@code forbidden_scope}), handler. Nothing here logs a token, a header value or the query.
  */
 final class IpcDispatcher {
   /** §3.2: the largest request body. */
@@ -48,17 +53,19 @@ final class IpcDispatcher {
 
   private final RouteTable routes;
   private final @Nullable LocalTokens tokens;
+  private final Capabilities capabilities;
   private volatile boolean publicHealthCheck;
   private volatile Set<String> originAllowlist;
   private final Semaphore inFlight;
   private final RateLimiter rateLimiter;
   private final RequestObserver observer;
 
-  IpcDispatcher(RouteTable routes, @Nullable LocalTokens tokens, boolean publicHealthCheck,
-      List<String> originAllowlist, int maxInFlight, RateLimiter rateLimiter,
-      RequestObserver observer) {
+  IpcDispatcher(RouteTable routes, @Nullable LocalTokens tokens, Capabilities capabilities,
+      boolean publicHealthCheck, List<String> originAllowlist, int maxInFlight,
+      RateLimiter rateLimiter, RequestObserver observer) {
     this.routes = routes;
     this.tokens = tokens;
+    this.capabilities = capabilities;
     this.publicHealthCheck = publicHealthCheck;
     this.originAllowlist = Set.copyOf(originAllowlist);
     this.inFlight = new Semaphore(maxInFlight);
@@ -107,17 +114,31 @@ final class IpcDispatcher {
       return problem(ErrorCodes.FORBIDDEN_ORIGIN, "CORS preflight is refused");
     }
     String caller = call.transport().name();
-    if (call.transport() == Transport.TCP) {
-      String token = bearerToken(call.header(Routes.HEADER_AUTHORIZATION));
-      if (tokens != null && tokens.matches(token)) {
+    @Nullable String authorization = call.header(Routes.HEADER_AUTHORIZATION);
+    @Nullable String token = bearerToken(authorization);
+    Capabilities.@Nullable Capability capability = null;
+    if (tokens != null && tokens.matches(token)) {
+      if (call.transport() == Transport.TCP) {
         caller = "token:" + sha256Prefix(token);
-      } else if (publicHealthCheck && call.path().equals(Routes.HEALTH)) {
+      }
+    } else if (token != null
+        && (capability = capabilities.lookup(token).orElse(null)) != null) {
+      caller = "capability:" + capability.label();
+    } else if (call.transport() == Transport.TCP) {
+      if (publicHealthCheck && call.path().equals(Routes.HEALTH)) {
         caller = "public-health";
       } else {
         return problem(ErrorCodes.UNAUTHORIZED,
             "TCP requests need Authorization: Bearer <local_token>")
             .withHeader("WWW-Authenticate", "Bearer");
       }
+    } else if (authorization != null) {
+      // the socket needs no token, but a credential it cannot honour is refused, never ignored:
+      // a hook token is dead once its hook has exited (SPEC §9)
+      return problem(ErrorCodes.UNAUTHORIZED, "the bearer token is neither the local token nor"
+          + " a live hook token (a hook token ends when its hook exits, at the latest after 5"
+          + " minutes); requests over the socket may leave Authorization out")
+          .withHeader("WWW-Authenticate", "Bearer");
     }
     if (!inFlight.tryAcquire()) {
       return ApiResponse.problem(Problem.retryAfter(ErrorCodes.DAEMON_BUSY,
@@ -143,6 +164,14 @@ final class IpcDispatcher {
       if (bytes == null) {
         return tooLarge(-1);
       }
+      if (capability != null) {
+        Optional<String> refusal = capability.refusal(scoped(call, bytes));
+        if (refusal.isPresent()) {
+          log.warn("security: capability {} refused for {} {}: {}", capability.label(),
+              call.method(), call.path(), refusal.get());
+          return problem(ErrorCodes.FORBIDDEN_SCOPE, refusal.get());
+        }
+      }
       return handler.handle(call.withBody(bytes));
     } catch (IOException | RuntimeException e) {
       log.error("{} failed", call, e);
@@ -151,6 +180,34 @@ final class IpcDispatcher {
     } finally {
       inFlight.release();
     }
+  }
+
+  /**
+   * What a capability needs to judge a request: for the two send routes the destination and
+   * {@code reply_to_id} as the body states them (nulls when it does not parse as an object).
+   */
+  static Capabilities.Request scoped(ApiCall call, byte[] body) {
+    @Nullable String to = null;
+    @Nullable String replyToId = null;
+    boolean send = call.path().equals(Routes.SEND);
+    if (send || call.path().equals(Routes.TOPIC_POST)) {
+      Map<?, ?> json;
+      try {
+        json = ApiJson.fromJson(new String(body, StandardCharsets.UTF_8), Map.class);
+      } catch (RuntimeException e) { // ApiJsonException, or a body that is not an object
+        json = Map.of();
+      }
+      if (send) {
+        to = json.get("to") instanceof String ? (String) json.get("to") : null;
+        replyToId = json.get("reply_to_id") instanceof String ? (String) json.get("reply_to_id")
+            : null;
+      } else if (json.get("topic") instanceof String) {
+        String topic = (String) json.get("topic");
+        to = topic.startsWith(RequestRules.TOPIC_PREFIX) ? topic
+            : RequestRules.TOPIC_PREFIX + topic;
+      }
+    }
+    return new Capabilities.Request(call.method(), call.path(), to, replyToId);
   }
 
   private static ApiResponse problem(String code, String detail) {

@@ -55,6 +55,7 @@ public final class IpcServer implements AutoCloseable {
   private final int httpPort;
   private final RouteTable.Builder routes;
   private final @Nullable LocalTokens tokens;
+  private final Capabilities capabilities;
   private final boolean publicHealthCheck;
   private final List<String> originAllowlist;
   private final int maxInFlight;
@@ -70,6 +71,7 @@ public final class IpcServer implements AutoCloseable {
     this.tcpEnabled = b.tcpEnabled;
     this.httpPort = b.httpPort;
     this.tokens = b.tokens;
+    this.capabilities = b.capabilities;
     this.publicHealthCheck = b.publicHealthCheck;
     this.originAllowlist = List.copyOf(b.originAllowlist);
     this.maxInFlight = b.maxInFlight;
@@ -129,8 +131,8 @@ public final class IpcServer implements AutoCloseable {
       jetty.addConnector(tcp);
     }
     jetty.setErrorHandler(new ProblemErrorHandler());
-    IpcDispatcher guard = new IpcDispatcher(table, tokens, publicHealthCheck, originAllowlist,
-        maxInFlight, rateLimiter, observer);
+    IpcDispatcher guard = new IpcDispatcher(table, tokens, capabilities, publicHealthCheck,
+        originAllowlist, maxInFlight, rateLimiter, observer);
     jetty.setHandler(new JettyAdapter(guard, unix));
     if (events != null) {
       events.open();
@@ -268,6 +270,8 @@ public final class IpcServer implements AutoCloseable {
     private @Nullable EventsPort events;
     private Duration keepaliveInterval = EventStreams.KEEPALIVE;
     private int maxStreams = EventStreams.MAX_STREAMS;
+    private volatile SendGate sendGate = SendGate.OPEN;
+    private Capabilities capabilities = Capabilities.NONE;
 
     private Builder(DaemonPaths paths) {
       this.paths = Objects.requireNonNull(paths, "paths == null");
@@ -320,8 +324,24 @@ public final class IpcServer implements AutoCloseable {
 
     public Builder send(SendPort port) {
       Objects.requireNonNull(port, "port == null");
-      route(Routes.Endpoint.TOPIC_POST, TopicHandlers.post(port));
-      return route(Routes.Endpoint.SEND, new SendHandler(port));
+      SendGate current = request -> sendGate.admit(request);
+      route(Routes.Endpoint.TOPIC_POST, TopicHandlers.post(port, current));
+      return route(Routes.Endpoint.SEND, new SendHandler(port, current));
+    }
+
+    /**
+     * The last check of every send and topic post ({@code pre-send}, SPEC §9); may be set before
+     * or after {@link #send}.
+     */
+    public Builder sendGate(SendGate gate) {
+      this.sendGate = Objects.requireNonNull(gate, "gate == null");
+      return this;
+    }
+
+    /** The short-lived scoped tokens the guard accepts besides the local token (SPEC §9). */
+    public Builder capabilities(Capabilities capabilities) {
+      this.capabilities = Objects.requireNonNull(capabilities, "capabilities == null");
+      return this;
     }
 
     public Builder inbox(InboxPort port) {

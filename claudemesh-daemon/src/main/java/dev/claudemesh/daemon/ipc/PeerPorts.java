@@ -370,6 +370,14 @@ public final class PeerPorts {
    */
   public static IpcServer.Builder serve(IpcServer.Builder builder, Peer peer,
       List<String> requiredFeatures, java.time.Clock clock) {
+    return serve(builder, peer, requiredFeatures, clock,
+        dev.claudemesh.daemon.metrics.DaemonMetrics.forPeer(peer));
+  }
+
+  /** {@link #serve(IpcServer.Builder, Peer, List, java.time.Clock)} reporting to {@code metrics}. */
+  public static IpcServer.Builder serve(IpcServer.Builder builder, Peer peer,
+      List<String> requiredFeatures, java.time.Clock clock,
+      dev.claudemesh.daemon.metrics.DaemonMetrics metrics) {
     Objects.requireNonNull(builder, "builder == null");
     return builder
         .send(send(peer))
@@ -383,7 +391,7 @@ public final class PeerPorts {
         .events(events(peer))
         .compat(compat(peer, requiredFeatures))
         .heartbeats(Heartbeats.inMemory(clock))
-        .metrics(dev.claudemesh.daemon.metrics.DaemonMetrics.forPeer(peer));
+        .metrics(metrics);
   }
 
   public static HealthPort health(Peer peer) {

@@ -8,20 +8,24 @@ import dev.claudemesh.api.SendRequest;
 import dev.claudemesh.api.SendResponse;
 import dev.claudemesh.core.PeerException;
 import dev.claudemesh.core.store.AcceptResult;
+import dev.claudemesh.core.store.ClientMessageIds;
 import java.io.IOException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
  * {@code POST /v1/send} (SPEC §3.3, §4.2, §4.4): reads and checks the body with the API's rules,
- * takes the id from {@code Idempotency-Key} when present, and maps the accept result to its
- * answer. A refusal before {@link SendPort#send} reaches no outbox.
+ * takes the id from {@code Idempotency-Key} when present (else mints one), asks the {@link
+ * SendGate} (the {@code pre-send} hook), and maps the accept result to its answer. A refusal
+ * before {@link SendPort#send} reaches no outbox.
  */
 final class SendHandler implements RouteHandler {
   private final SendPort port;
+  private final SendGate gate;
 
-  SendHandler(SendPort port) {
+  SendHandler(SendPort port, SendGate gate) {
     this.port = port;
+    this.gate = gate;
   }
 
   @Override
@@ -53,6 +57,15 @@ final class SendHandler implements RouteHandler {
     Optional<Problem> invalid = RequestRules.check(request);
     if (invalid.isPresent()) {
       return ApiResponse.problem(invalid.get());
+    }
+    if (request.clientMessageId() == null) {
+      // minted here rather than in the core so the gate sees the id the outbox will hold
+      request = new SendRequest(request.to(), request.message(), request.priority(),
+          request.meta(), request.replyToId(), ClientMessageIds.mint());
+    }
+    Optional<Problem> refused = gate.admit(request);
+    if (refused.isPresent()) {
+      return ApiResponse.problem(refused.get());
     }
     AcceptResult result;
     try {

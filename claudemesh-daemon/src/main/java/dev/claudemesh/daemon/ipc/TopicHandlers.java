@@ -16,8 +16,8 @@ import java.util.Optional;
 final class TopicHandlers {
   private TopicHandlers() {}
 
-  static RouteHandler post(SendPort port) {
-    SendHandler send = new SendHandler(port);
+  static RouteHandler post(SendPort port, SendGate gate) {
+    SendHandler send = new SendHandler(port, gate);
     return call -> {
       TopicPostRequest request;
       try {
