@@ -8,9 +8,13 @@ import dev.claudemesh.core.internal.SecureFiles;
 import dev.claudemesh.daemon.config.ConfigKey;
 import dev.claudemesh.daemon.config.DaemonConfig;
 import dev.claudemesh.daemon.config.Environment;
+import dev.claudemesh.daemon.hooks.HookManager;
+import dev.claudemesh.daemon.hooks.HookTokens;
+import dev.claudemesh.daemon.hooks.HookTriggers;
 import dev.claudemesh.daemon.ipc.ControlPort;
 import dev.claudemesh.daemon.ipc.IpcServer;
 import dev.claudemesh.daemon.ipc.PeerPorts;
+import dev.claudemesh.daemon.metrics.DaemonMetrics;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,12 +45,13 @@ public final class DaemonRuntime implements AutoCloseable {
   private final Peer peer;
   private final LocalTokens tokens;
   private final IpcServer ipc;
+  private final HookManager hooks;
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private volatile DaemonConfig config;
   private volatile boolean closed;
 
   private DaemonRuntime(DaemonPaths paths, Environment environment, DaemonConfig config,
-      PidFile pidFile, Peer peer, LocalTokens tokens, IpcServer.Builder ipc) {
+      PidFile pidFile, Peer peer, LocalTokens tokens, IpcServer.Builder ipc, HookManager hooks) {
     this.paths = paths;
     this.environment = environment;
     this.config = config;
@@ -54,6 +59,7 @@ public final class DaemonRuntime implements AutoCloseable {
     this.peer = peer;
     this.tokens = tokens;
     this.ipc = ipc.control(new Control()).build();
+    this.hooks = hooks;
   }
 
   /** How to start: where, in which environment, and the identity flags of {@code daemon up}. */
@@ -148,6 +154,7 @@ public final class DaemonRuntime implements AutoCloseable {
     DaemonConfig config = DaemonConfig.load(o.paths, environment);
     PidFile pid = PidFile.acquire(o.paths.pidFile());
     Peer peer = null;
+    HookManager hooks = null;
     try {
       Peer.Builder pb = Peer.builder(o.paths).env(o.env).clock(o.clock).persistent(!ephemeral)
           .clonePolicy(config.clonePolicy())
@@ -163,12 +170,38 @@ public final class DaemonRuntime implements AutoCloseable {
       }
       peer = pb.open();
       LocalTokens tokens = LocalTokens.openOrCreate(o.paths.localToken(), o.clock);
+      DaemonMetrics metrics = DaemonMetrics.forPeer(peer);
+      HookTokens hookTokens = new HookTokens(o.clock);
+      Peer opened = peer;
+      hooks = HookManager.builder()
+          .hooksDir(o.paths.hooksDir())
+          .mesh(peer.mesh().slug())
+          .socket(o.paths.socket())
+          .enabled(config.hooksEnabled())
+          .bus(peer.eventBus())
+          .self(new HookTriggers.Self(peer.mesh().displayName(), peer.memberPubkey(),
+              peer.mesh().memberId()))
+          .tokens(hookTokens)
+          .clock(o.clock)
+          .metrics(metrics.hookCounters())
+          .alreadyAccepted(id -> {
+            try {
+              return opened.outbox().find(id).isPresent();
+            } catch (IOException e) {
+              return false;
+            }
+          })
+          .build();
+      metrics.hookGauges(hooks::queued, hooks::running, hookTokens::liveCount,
+          hookTokens::refusedCount);
       IpcServer.Builder ipc = PeerPorts.serve(
-          IpcServer.builder(o.paths).config(config).tokens(tokens), peer,
-          config.requiredFeatures(), o.clock);
+          IpcServer.builder(o.paths).config(config).tokens(tokens)
+              .capabilities(hookTokens).sendGate(hooks), peer,
+          config.requiredFeatures(), o.clock, metrics);
       DaemonRuntime daemon = new DaemonRuntime(o.paths, environment, config, pid, peer, tokens,
-          ipc);
+          ipc, hooks);
       daemon.ipc.start();
+      hooks.start();
       if (o.ttl != null) {
         Duration ttl = o.ttl;
         Thread timer = new Thread(() -> {
@@ -188,6 +221,9 @@ public final class DaemonRuntime implements AutoCloseable {
           peer.memberPubkey(), pid.pid());
       return daemon;
     } catch (IOException | RuntimeException e) {
+      if (hooks != null) {
+        hooks.close();
+      }
       if (peer != null) {
         peer.close();
       }
@@ -202,6 +238,11 @@ public final class DaemonRuntime implements AutoCloseable {
 
   public Peer peer() {
     return peer;
+  }
+
+  /** The hook runner (SPEC §9); off unless {@code [hooks] enabled}. */
+  public HookManager hooks() {
+    return hooks;
   }
 
   public DaemonConfig config() {
@@ -260,6 +301,7 @@ public final class DaemonRuntime implements AutoCloseable {
     closed = true;
     log.info("daemon stopping");
     try {
+      hooks.close();
       ipc.close();
     } finally {
       try {
@@ -294,6 +336,10 @@ public final class DaemonRuntime implements AutoCloseable {
       }
       ipc.applyLive(next);
       config = next;
+      hooks.reload();
+      if (hooks.enabled()) {
+        applied.add("hooks.toml");
+      }
       if (!needRestart.isEmpty()) {
         log.warn("config reload: {} changed and keep their running value until a restart",
             needRestart);

@@ -4,6 +4,7 @@ import dev.claudemesh.core.Peer;
 import dev.claudemesh.core.delivery.DrainWorker;
 import dev.claudemesh.core.fingerprint.DestinationKind;
 import dev.claudemesh.core.store.OutboxStatus;
+import dev.claudemesh.daemon.hooks.HookMetrics;
 import io.prometheus.metrics.config.EscapingScheme;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
@@ -18,6 +19,8 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -161,6 +164,78 @@ public final class DaemonMetrics {
             + " [outbox] max_bytes and what the disk can still give it)")
         .labelNames("kind")
         .callback(cb -> cb.call(peer.outbox().pressure().percent(), "outbox"))
+        .register(registry);
+  }
+
+  /**
+   * The counters of the hook runner ({@code cm_daemon_hook_*}, SPEC §9, §10.4): runs by hook and
+   * outcome, run time by hook, runs whose network policy could not be enforced, runs dropped
+   * because the queue was full. Call once.
+   */
+  public HookMetrics hookCounters() {
+    Counter runs = Counter.builder()
+        .name("cm_daemon_hook_runs")
+        .help("Hook runs that ended, by hook and outcome (ok, failed, timed_out, not_started)")
+        .labelNames("hook", "outcome")
+        .register(registry);
+    Histogram duration = Histogram.builder()
+        .name("cm_daemon_hook_duration_seconds")
+        .help("Time from a hook's start to its end, its timeout's kill included, by hook")
+        .labelNames("hook")
+        .classicOnly()
+        .register(registry);
+    Counter unenforceable = Counter.builder()
+        .name("cm_daemon_hook_unenforceable")
+        .help("Hook runs whose network_policy could not be enforced here; they ran with the"
+            + " network")
+        .labelNames("hook")
+        .register(registry);
+    Counter dropped = Counter.builder()
+        .name("cm_daemon_hook_dropped")
+        .help("Hook runs never started because the queue of waiting runs was full")
+        .labelNames("hook")
+        .register(registry);
+    return new HookMetrics() {
+      @Override
+      public void ran(String hook, String outcome, long durationNanos) {
+        runs.labelValues(hook, outcome).inc();
+        duration.labelValues(hook).observe(durationNanos / 1e9);
+      }
+
+      @Override
+      public void unenforceable(String hook) {
+        unenforceable.labelValues(hook).inc();
+      }
+
+      @Override
+      public void dropped(String hook) {
+        dropped.labelValues(hook).inc();
+      }
+    };
+  }
+
+  /** The gauges of the hook runner: runs waiting and running, tokens alive, scope refusals. */
+  public void hookGauges(IntSupplier queued, IntSupplier running, IntSupplier liveTokens,
+      LongSupplier scopeRefusals) {
+    GaugeWithCallback.builder()
+        .name("cm_daemon_hook_queue_depth")
+        .help("Hook runs waiting for one of the 8 runner threads")
+        .callback(cb -> cb.call(queued.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("cm_daemon_hook_running")
+        .help("Hook runs in progress, pre-send included")
+        .callback(cb -> cb.call(running.getAsInt()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("cm_daemon_hook_tokens_live")
+        .help("Capability tokens of hooks alive now")
+        .callback(cb -> cb.call(liveTokens.getAsInt()))
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("cm_daemon_hook_scope_refused")
+        .help("IPC requests refused 403 forbidden_scope: a hook token used beyond its scope")
+        .callback(cb -> cb.call(scopeRefusals.getAsLong()))
         .register(registry);
   }
 
