@@ -3,8 +3,9 @@
 #
 #   host A: `claudemesh dev --name alice` (starts the dev broker, joins mesh `dev`, runs the daemon)
 #   host B: an invite from A's dev broker database, `claudemesh join`, `claudemesh daemon up`
-#   then:   A sends B a DM with `claudemesh send`; B's `claudemesh inbox --json` must hold it, and
-#           (with curl) B's event stream must have shown it.
+#   then:   A sends B a DM with `claudemesh send`; B's `claudemesh inbox --json` must hold it,
+#           (with curl) B's event stream must have shown it, and B's on-dm hook (examples/hooks)
+#           must have answered A.
 #
 # Usage: two-host-mesh.sh [path/to/claudemesh.jar]   (default: claudemesh-daemon/target/claudemesh.jar)
 # JAVA selects the java launcher (default: java on PATH). Exit 0 when the DM arrived, else 1.
@@ -84,9 +85,16 @@ say "host A: dev broker on 127.0.0.1:$port, alice's daemon up"
 invite="$("$java" -cp "$jar" dev.claudemesh.broker.BrokerCli invite dev \
   --db "$home_a/dev-broker/broker.db" | tail -n 1)"
 cm_b join "ws://127.0.0.1:$port/ws" "$invite" --name bob >/dev/null
+# bob answers DMs with the example hook (examples/hooks): hooks are off by default under CI=true,
+# so config.toml turns them on.
+dir_b="$home_b/daemon/dev"
+mkdir -m 700 "$dir_b/hooks"
+cp "$here/../hooks/on-dm" "$here/../hooks/hooks.toml" "$dir_b/hooks/"
+chmod 700 "$dir_b/hooks/on-dm"
+printf '[hooks]\nenabled = true\n' >"$dir_b/config.toml"
 # --persistent: under CI=true `daemon up` would otherwise start an ephemeral member.
 cm_b daemon up --persistent --mesh dev >/dev/null
-say "host B: bob joined mesh dev and its daemon is up"
+say "host B: bob joined mesh dev and its daemon is up, with an on-dm hook"
 
 peers_a_lists_bob() { cm_a peers --json --mesh dev-alice | grep -q '"bob"'; }
 wait_for 30 "alice to see bob in claudemesh peers" peers_a_lists_bob
@@ -110,6 +118,14 @@ say "host B's claudemesh inbox --json holds the DM"
 if [[ -n "$curl_pid" ]]; then
   wait_for 10 "the message event on host B's stream" grep -qF "$message" "$work/events-b.txt"
   say "host B's /v1/events stream showed it: $(grep -m1 '^event: message' "$work/events-b.txt")"
+fi
+
+# --- B's on-dm hook answers A, with nothing but its scoped token -----------------------------------
+# (the hook calls the daemon with curl from PATH=/usr/bin:/bin)
+if [[ -x /usr/bin/curl || -x /bin/curl ]]; then
+  inbox_a_holds_reply() { cm_a inbox --json --mesh dev-alice | grep -qF "auto-reply from dev"; }
+  wait_for 30 "the on-dm hook's reply in host A's inbox" inbox_a_holds_reply
+  say "host A's inbox holds the reply of host B's on-dm hook"
 fi
 
 say "done"
