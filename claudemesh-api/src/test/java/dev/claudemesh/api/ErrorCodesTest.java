@@ -59,7 +59,8 @@ class ErrorCodesTest {
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
       "invalid_request, 400", "token_in_query, 400", "unauthorized, 401",
-      "forbidden_host, 403", "forbidden_origin, 403", "socket_only, 403", "not_found, 404",
+      "forbidden_host, 403", "forbidden_origin, 403", "socket_only, 403", "forbidden_scope, 403",
+      "pre_send_rejected, 403", "not_found, 404",
       "method_not_allowed, 405", "idempotency_key_reused, 409", "outbox_not_requeueable, 409",
       "payload_too_large, 413", "unsupported_media_type, 415", "destination_unresolvable, 422",
       "daemon_busy, 429", "too_many_streams, 429", "rate_limited, 429",
@@ -74,7 +75,7 @@ class ErrorCodesTest {
 
   @Test
   void tableHoldsExactlyTheCodesListed() {
-    assertEquals(21, ErrorCodes.statusTable().size());
+    assertEquals(23, ErrorCodes.statusTable().size());
   }
 
   @Test

@@ -40,6 +40,8 @@ final class Problems {
         return new InvalidRequestException(route, problem);
       case ErrorCodes.BROKER_UNAVAILABLE:
         return new BrokerUnavailableException(route, problem);
+      case ErrorCodes.PRE_SEND_REJECTED:
+        return new PreSendRejectedException(route, problem);
       default:
         return new ClaudemeshException(route, problem);
     }

@@ -55,6 +55,8 @@ class ClientProblemTest {
         Arguments.of(ErrorCodes.RATE_LIMITED, RateLimitedException.class),
         Arguments.of(ErrorCodes.INSUFFICIENT_STORAGE, InsufficientStorageException.class),
         Arguments.of(ErrorCodes.BROKER_UNAVAILABLE, BrokerUnavailableException.class),
+        Arguments.of(ErrorCodes.PRE_SEND_REJECTED, PreSendRejectedException.class),
+        Arguments.of(ErrorCodes.FORBIDDEN_SCOPE, ClaudemeshException.class),
         Arguments.of(ErrorCodes.TOKEN_IN_QUERY, ClaudemeshException.class),
         Arguments.of(ErrorCodes.FORBIDDEN_HOST, ClaudemeshException.class),
         Arguments.of(ErrorCodes.NOT_FOUND, ClaudemeshException.class),

@@ -336,10 +336,7 @@ public final class DaemonRuntime implements AutoCloseable {
       }
       ipc.applyLive(next);
       config = next;
-      hooks.reload();
-      if (hooks.enabled()) {
-        applied.add("hooks.toml");
-      }
+      hooks.reload(); // hooks.toml: logs what it now enables, or why no hook runs
       if (!needRestart.isEmpty()) {
         log.warn("config reload: {} changed and keep their running value until a restart",
             needRestart);

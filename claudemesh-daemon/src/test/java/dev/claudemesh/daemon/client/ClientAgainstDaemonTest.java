@@ -324,6 +324,31 @@ class ClientAgainstDaemonTest {
     assertTrue(accepted > 0, "sends were accepted until the budget filled: " + accepted);
   }
 
+  @ParameterizedTest
+  @EnumSource(Transport.class)
+  void aPreSendHookRefusalIsAPreSendRejectedException(Transport transport) throws Exception {
+    daemons.remove("alice").close();
+    DaemonPaths alice = DaemonPaths.resolve(env, "alice");
+    Files.writeString(alice.configToml(), "[ipc]\ntcp_enabled = true\n[hooks]\nenabled = true\n");
+    java.nio.file.Path hooks = dev.claudemesh.core.internal.SecureFiles
+        .createPrivateDirectories(alice.hooksDir());
+    Files.writeString(hooks.resolve("hooks.toml"), "[pre-send]\n");
+    java.nio.file.Path preSend = hooks.resolve("pre-send");
+    Files.writeString(preSend, "#!/bin/sh\ncase \"$(cat)\" in *secret*) echo 'no secrets';"
+        + " exit 1;; esac\n");
+    Files.setPosixFilePermissions(preSend,
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    start("alice");
+    ClaudemeshClient c = client("alice", transport);
+    String bob = daemons.get("bob").peer().memberPubkey();
+    dev.claudemesh.client.PreSendRejectedException e = assertThrows(
+        dev.claudemesh.client.PreSendRejectedException.class, () -> c.send(bob, "a secret"));
+    assertEquals(403, e.status());
+    assertEquals(ErrorCodes.PRE_SEND_REJECTED, e.errorCode());
+    assertTrue(e.detail().contains("no secrets"), e.detail());
+    assertEquals(SendResponse.STATUS_QUEUED, c.send(bob, "nothing to hide").status());
+  }
+
   @Test
   void discoveryFindsTheSocketOfTheMesh() throws Exception {
     try (ClaudemeshClient c = ClaudemeshClient.builder().env(env).mesh("alice").build()) {

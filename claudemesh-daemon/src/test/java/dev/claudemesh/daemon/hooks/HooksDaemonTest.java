@@ -124,10 +124,14 @@ class HooksDaemonTest {
   }
 
   private void startDaemons() throws Exception {
+    startDaemons(env);
+  }
+
+  private void startDaemons(Map<String, String> bobsEnv) throws Exception {
     alice = DaemonRuntime.start(new DaemonRuntime.Options(DaemonPaths.resolve(env, "alice"))
         .env(env).persistent(true));
     bob = DaemonRuntime.start(new DaemonRuntime.Options(DaemonPaths.resolve(env, "bob"))
-        .env(env).persistent(true));
+        .env(bobsEnv).persistent(true));
     bob.peer().events(e -> {
       synchronized (bobEvents) {
         bobEvents.add(e);
@@ -463,6 +467,22 @@ class HooksDaemonTest {
     aliceSends(bob.peer().memberPubkey(), "again", "m-2", null);
     await("the hook ran", () -> hookRuns().size() == 1);
     assertEquals(1, outFiles(".json").size());
+  }
+
+  @Test
+  void inCiHooksAreOffUnlessConfigTurnsThemOn() throws Exception {
+    hook("on-message", RECORD);
+    hooksToml("[on-message]\n");
+    Files.writeString(DaemonPaths.resolve(env, "bob").configToml(), ""); // the default for CI
+    Map<String, String> ci = new HashMap<>(env);
+    ci.put("CI", "true");
+    startDaemons(ci);
+    assertFalse(bob.hooks().enabled());
+    aliceSends(bob.peer().memberPubkey(), "hi", "m-1", null);
+    await("stored", () -> inboxSize(bob) == 1);
+    Thread.sleep(1000); // a hook that ran would have written its file by now
+    assertEquals(List.of(), outFiles(".json"));
+    assertTrue(logs.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith("hooks are off")));
   }
 
   @Test
