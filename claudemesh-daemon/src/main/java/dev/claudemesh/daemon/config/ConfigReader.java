@@ -142,7 +142,7 @@ final class ConfigReader {
       Object value = root.get(List.of(name));
       if (!(value instanceof TomlTable)) {
         throw new ConfigException(file, "[" + name + "]", "[" + name + "] (" + at(root.inputPositionOf(List.of(name)))
-            + ") must be a table, got " + typeName(value), null);
+            + ") must be a table, got " + TomlTypes.describe(value), null);
       }
       TomlTable table = (TomlTable) value;
       Set<String> known = new TreeSet<>();
@@ -458,7 +458,7 @@ final class ConfigReader {
     if (value == null || value instanceof Boolean) {
       return (Boolean) value;
     }
-    throw wrongType(table, key, "a boolean (true or false)", "got " + typeName(value));
+    throw wrongType(table, key, "a boolean (true or false)", "got " + TomlTypes.describe(value));
   }
 
   private @Nullable Long integer(@Nullable TomlTable table, ConfigKey key) {
@@ -466,7 +466,7 @@ final class ConfigReader {
     if (value == null || value instanceof Long) {
       return (Long) value;
     }
-    throw wrongType(table, key, "an integer", "got " + typeName(value));
+    throw wrongType(table, key, "an integer", "got " + TomlTypes.describe(value));
   }
 
   private @Nullable String string(@Nullable TomlTable table, ConfigKey key) {
@@ -474,7 +474,7 @@ final class ConfigReader {
     if (value == null || value instanceof String) {
       return (String) value;
     }
-    throw wrongType(table, key, "a string", "got " + typeName(value));
+    throw wrongType(table, key, "a string", "got " + TomlTypes.describe(value));
   }
 
   private @Nullable List<String> strings(@Nullable TomlTable table, ConfigKey key) {
@@ -483,14 +483,14 @@ final class ConfigReader {
       return null;
     }
     if (!(value instanceof TomlArray)) {
-      throw wrongType(table, key, "an array of strings", "got " + typeName(value));
+      throw wrongType(table, key, "an array of strings", "got " + TomlTypes.describe(value));
     }
     TomlArray array = (TomlArray) value;
     List<String> result = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       Object element = array.get(i);
       if (!(element instanceof String)) {
-        throw wrongType(table, key, "an array of strings", "but element " + i + " is " + typeName(element));
+        throw wrongType(table, key, "an array of strings", "but element " + i + " is " + TomlTypes.describe(element));
       }
       result.add((String) element);
     }
@@ -514,25 +514,6 @@ final class ConfigReader {
 
   private static String at(@Nullable TomlPosition position) {
     return position == null ? "unknown position" : "line " + position.line() + ", column " + position.column();
-  }
-
-  private static String typeName(@Nullable Object value) {
-    if (value instanceof String) {
-      return "a string";
-    } else if (value instanceof Long) {
-      return "an integer";
-    } else if (value instanceof Double) {
-      return "a float";
-    } else if (value instanceof Boolean) {
-      return "a boolean";
-    } else if (value instanceof TomlArray) {
-      return "an array";
-    } else if (value instanceof TomlTable) {
-      return "a table";
-    } else if (value == null) {
-      return "nothing";
-    }
-    return "a date or time";
   }
 
   private void warn(String message) {

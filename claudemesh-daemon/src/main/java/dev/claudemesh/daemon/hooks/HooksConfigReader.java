@@ -2,6 +2,7 @@ package dev.claudemesh.daemon.hooks;
 
 import com.jayway.jsonpath.InvalidPathException;
 import com.jayway.jsonpath.JsonPath;
+import dev.claudemesh.daemon.config.TomlTypes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -116,7 +117,7 @@ final class HooksConfigReader {
       }
       if (!(value instanceof TomlTable)) {
         throw new HooksConfigException(file, "[" + name + "]", "[" + name + "] (" + at(position)
-            + ") must be a table, got " + typeName(value), null);
+            + ") must be a table, got " + TomlTypes.describe(value), null);
       }
       if (name.equals(DEFAULTS)) {
         defaults = keys(DEFAULTS, (TomlTable) value);
@@ -566,7 +567,7 @@ final class HooksConfigReader {
       Object element = array.get(i);
       if (!(element instanceof String)) {
         throw new HooksConfigException(file, "[" + table + "] " + key.toml, "[" + shown(table) + "] " + key.toml
-            + " (" + at(position) + ") must be an array of strings, but element " + i + " is " + typeName(element),
+            + " (" + at(position) + ") must be an array of strings, but element " + i + " is " + TomlTypes.describe(element),
             null);
       }
       result.add((String) element);
@@ -579,7 +580,7 @@ final class HooksConfigReader {
   private HooksConfigException wrongType(String table, Key key, @Nullable TomlPosition position, String expected,
       @Nullable Object value) {
     return new HooksConfigException(file, "[" + table + "] " + key.toml, "[" + shown(table) + "] " + key.toml + " ("
-        + at(position) + ") must be " + expected + ", got " + typeName(value), null);
+        + at(position) + ") must be " + expected + ", got " + TomlTypes.describe(value), null);
   }
 
   private HooksConfigException problem(String table, Key key, @Nullable TomlPosition position, String problem) {
@@ -617,24 +618,5 @@ final class HooksConfigReader {
       b.append("...");
     }
     return b.toString();
-  }
-
-  private static String typeName(@Nullable Object value) {
-    if (value instanceof String) {
-      return "a string";
-    } else if (value instanceof Long) {
-      return "an integer";
-    } else if (value instanceof Double) {
-      return "a float";
-    } else if (value instanceof Boolean) {
-      return "a boolean";
-    } else if (value instanceof TomlArray) {
-      return "an array";
-    } else if (value instanceof TomlTable) {
-      return "a table";
-    } else if (value == null) {
-      return "nothing";
-    }
-    return "a date or time";
   }
 }

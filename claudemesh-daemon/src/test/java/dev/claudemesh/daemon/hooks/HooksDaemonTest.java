@@ -202,24 +202,31 @@ class HooksDaemonTest {
     return m.find() ? m.group(1) : "?";
   }
 
-  /** One HTTP request over a Unix socket; returns "status body". */
-  static String overSocket(Path socket, String method, String path, String token, String body)
-      throws IOException {
+  /** One HTTP request over a Unix socket, with extra header lines; returns "status body". */
+  static String overSocket(Path socket, String method, String path, String token, String body,
+      String... headers) throws IOException {
     byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
-    String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-        + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-        + (body == null ? "" : "Content-Type: application/json\r\nContent-Length: "
-            + bytes.length + "\r\n")
-        + "\r\n";
+    StringBuilder head = new StringBuilder(method + " " + path
+        + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+    if (token != null) {
+      head.append("Authorization: Bearer ").append(token).append("\r\n");
+    }
+    for (String header : headers) {
+      head.append(header).append("\r\n");
+    }
+    if (body != null) {
+      head.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length)
+          .append("\r\n");
+    }
+    head.append("\r\n");
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
       channel.connect(UnixDomainSocketAddress.of(socket));
-      channel.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.UTF_8)));
+      channel.write(ByteBuffer.wrap(head.toString().getBytes(StandardCharsets.UTF_8)));
       channel.write(ByteBuffer.wrap(bytes));
       String answer = new String(Channels.newInputStream(channel).readAllBytes(),
           StandardCharsets.UTF_8);
-      String status = answer.substring(9, 12);
       int split = answer.indexOf("\r\n\r\n");
-      return status + " " + (split < 0 ? "" : answer.substring(split + 4));
+      return answer.substring(9, 12) + " " + (split < 0 ? "" : answer.substring(split + 4));
     }
   }
 
@@ -507,19 +514,8 @@ class HooksDaemonTest {
   }
 
   private String overSocketWithKey(Path socket, String key, String message) throws IOException {
-    byte[] body = ("{\"to\":\"" + alicePub() + "\",\"message\":\"" + message + "\"}")
-        .getBytes(StandardCharsets.UTF_8);
-    String head = "POST /v1/send HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
-        + "Idempotency-Key: " + key + "\r\nContent-Type: application/json\r\nContent-Length: "
-        + body.length + "\r\n\r\n";
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      channel.connect(UnixDomainSocketAddress.of(socket));
-      channel.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.UTF_8)));
-      channel.write(ByteBuffer.wrap(body));
-      String answer = new String(Channels.newInputStream(channel).readAllBytes(),
-          StandardCharsets.UTF_8);
-      int split = answer.indexOf("\r\n\r\n");
-      return answer.substring(9, 12) + " " + (split < 0 ? "" : answer.substring(split + 4));
-    }
+    return overSocket(socket, "POST", "/v1/send", null,
+        "{\"to\":\"" + alicePub() + "\",\"message\":\"" + message + "\"}",
+        "Idempotency-Key: " + key);
   }
 }
