@@ -46,7 +46,6 @@ import org.tomlj.TomlTable;
 final class ConfigReader {
   private static final Logger log = LoggerFactory.getLogger(DaemonConfig.class);
   private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-  private static final int MAX_PARSE_ERRORS_SHOWN = 3;
 
   /** What one read produced. */
   record Parsed(EnumMap<ConfigKey, Object> values, EnumSet<ConfigKey> explicit, List<String> warnings) {}
@@ -97,18 +96,7 @@ final class ConfigReader {
     }
     if (result.hasErrors()) {
       List<TomlParseError> errors = result.errors();
-      StringBuilder message = new StringBuilder("not valid TOML: ");
-      for (int i = 0; i < Math.min(errors.size(), MAX_PARSE_ERRORS_SHOWN); i++) {
-        TomlParseError error = errors.get(i);
-        if (i > 0) {
-          message.append("; ");
-        }
-        message.append(at(error.position())).append(": ").append(error.getMessage());
-      }
-      if (errors.size() > MAX_PARSE_ERRORS_SHOWN) {
-        message.append("; and ").append(errors.size() - MAX_PARSE_ERRORS_SHOWN).append(" more");
-      }
-      throw new ConfigException(file, null, message.toString(), errors.get(0));
+      throw new ConfigException(file, null, TomlTypes.parseErrors(errors), errors.get(0));
     }
     checkMode();
     return result;

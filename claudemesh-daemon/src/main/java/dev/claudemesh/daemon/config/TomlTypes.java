@@ -1,12 +1,39 @@
 package dev.claudemesh.daemon.config;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.tomlj.TomlArray;
+import org.tomlj.TomlParseError;
+import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
 
-/** How the daemon's TOML files ({@code config.toml}, {@code hooks.toml}) name a value's type in errors. */
+/**
+ * How the daemon's TOML files ({@code config.toml}, {@code hooks.toml}) describe what is wrong
+ * with them: a value's type, the parser's errors.
+ */
 public final class TomlTypes {
+  /** Parse errors named in one message; the rest are counted. */
+  private static final int MAX_PARSE_ERRORS_SHOWN = 3;
+
   private TomlTypes() {}
+
+  /** "not valid TOML: line 3, column 1: …; …; and 2 more". */
+  public static String parseErrors(List<TomlParseError> errors) {
+    StringBuilder message = new StringBuilder("not valid TOML: ");
+    for (int i = 0; i < Math.min(errors.size(), MAX_PARSE_ERRORS_SHOWN); i++) {
+      TomlParseError error = errors.get(i);
+      if (i > 0) {
+        message.append("; ");
+      }
+      TomlPosition at = error.position();
+      message.append(at == null ? "unknown position"
+          : "line " + at.line() + ", column " + at.column()).append(": ").append(error.getMessage());
+    }
+    if (errors.size() > MAX_PARSE_ERRORS_SHOWN) {
+      message.append("; and ").append(errors.size() - MAX_PARSE_ERRORS_SHOWN).append(" more");
+    }
+    return message.toString();
+  }
 
   /** "a string", "an integer", …, "nothing" for null: what a wrong value was. */
   public static String describe(@Nullable Object value) {

@@ -50,7 +50,6 @@ final class HooksConfigReader {
   /** Hooks that no message triggers: nothing to reply to, no sender, no topic. */
   private static final Set<String> NO_MESSAGE_HOOKS = Set.of("on-startup", "on-disconnect", "on-reconnect");
 
-  private static final int MAX_PARSE_ERRORS_SHOWN = 3;
   private static final Pattern HOST_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]{2,45}");
 
@@ -167,18 +166,7 @@ final class HooksConfigReader {
     TomlParseResult result = Toml.parse(text);
     if (result.hasErrors()) {
       List<TomlParseError> errors = result.errors();
-      StringBuilder message = new StringBuilder("not valid TOML: ");
-      for (int i = 0; i < Math.min(errors.size(), MAX_PARSE_ERRORS_SHOWN); i++) {
-        TomlParseError error = errors.get(i);
-        if (i > 0) {
-          message.append("; ");
-        }
-        message.append(at(error.position())).append(": ").append(error.getMessage());
-      }
-      if (errors.size() > MAX_PARSE_ERRORS_SHOWN) {
-        message.append("; and ").append(errors.size() - MAX_PARSE_ERRORS_SHOWN).append(" more");
-      }
-      throw new HooksConfigException(file, null, message.toString(), errors.get(0));
+      throw new HooksConfigException(file, null, TomlTypes.parseErrors(errors), errors.get(0));
     }
     return result;
   }
