@@ -200,6 +200,7 @@ public final class DaemonRuntime implements AutoCloseable {
           config.requiredFeatures(), o.clock, metrics);
       DaemonRuntime daemon = new DaemonRuntime(o.paths, environment, config, pid, peer, tokens,
           ipc, hooks);
+      hooks.load(); // before the socket serves: pre-send gates the first send already
       daemon.ipc.start();
       hooks.start();
       if (o.ttl != null) {
@@ -301,10 +302,10 @@ public final class DaemonRuntime implements AutoCloseable {
     closed = true;
     log.info("daemon stopping");
     try {
-      hooks.close();
-      ipc.close();
+      ipc.close(); // first: no send is accepted while the hooks stop
     } finally {
       try {
+        hooks.close();
         peer.close();
       } finally {
         pidFile.close();

@@ -71,6 +71,8 @@ public final class HookManager implements SendGate, AutoCloseable {
   public static final String PATH = "/usr/bin:/bin";
   /** The logger of the audit lines. */
   public static final String AUDIT_LOGGER = "dev.claudemesh.hooks.audit";
+  /** How long a send waits for one of the {@value #POOL_SIZE} pre-send slots before a 429. */
+  static final Duration PRE_SEND_SLOT_WAIT = Duration.ofSeconds(1);
   /** Output kept in an audit line when the hook's {@code audit = "output"}. */
   static final int AUDIT_OUTPUT_LIMIT = 4096;
 
@@ -129,6 +131,8 @@ public final class HookManager implements SendGate, AutoCloseable {
   private final AtomicLong dropped = new AtomicLong();
   private final Set<String> said = ConcurrentHashMap.newKeySet();
   private volatile @Nullable HooksConfig config;
+  /** {@code hooks.toml} exists but could not be used, and no earlier reading is in force. */
+  private volatile boolean invalid;
   private volatile @Nullable NetworkIsolation isolation;
   private volatile boolean closed;
   private EventBus.@Nullable Subscription subscription;
@@ -162,16 +166,13 @@ public final class HookManager implements SendGate, AutoCloseable {
   }
 
   /**
-   * Reads {@code hooks.toml}, listens to the event bus and starts {@code on-startup}; call it
-   * once the IPC socket serves, so hooks can call back. Does nothing when hooks are off.
+   * Creates {@code hooks/} (0700) and reads {@code hooks.toml}; call it before the IPC socket
+   * serves, so {@code pre-send} gates the first send. Does nothing when hooks are off.
    */
-  public synchronized void start() {
+  public synchronized void load() {
     if (!enabled) {
       log.info("hooks are off ([hooks] enabled = false, the default in CI); no hook runs");
       return;
-    }
-    if (subscription != null) {
-      throw new IllegalStateException("already started");
     }
     try {
       SecureFiles.createPrivateDirectories(hooksDir);
@@ -179,18 +180,35 @@ public final class HookManager implements SendGate, AutoCloseable {
       log.warn("hooks: cannot create {}: {}; no hook runs", hooksDir, e.toString());
       return;
     }
-    loadConfig();
+    loadConfig(false);
+  }
+
+  /**
+   * Listens to the event bus and starts {@code on-startup}; call it after {@link #load()} once
+   * the IPC socket serves, so hooks can call back.
+   */
+  public synchronized void start() {
+    if (!enabled) {
+      return;
+    }
+    if (subscription != null) {
+      throw new IllegalStateException("already started");
+    }
     subscription = bus.subscribe(this::onEvent);
     Map<String, @Nullable Object> data = new LinkedHashMap<>();
     data.put("ts", clock.millis());
     submit(HookTriggers.ON_STARTUP, "startup-" + clock.millis(), "startup", data);
   }
 
-  /** Reads {@code hooks.toml} again ({@code daemon reload}); runs already started keep theirs. */
+  /**
+   * Reads {@code hooks.toml} again ({@code daemon reload}); runs already started keep theirs. An
+   * invalid file keeps the configuration in force, as a failed reload of {@code config.toml}
+   * does; a file that was removed turns hooks off.
+   */
   public void reload() {
     if (enabled && !closed) {
       said.clear();
-      loadConfig();
+      loadConfig(true);
     }
   }
 
@@ -219,10 +237,11 @@ public final class HookManager implements SendGate, AutoCloseable {
     return dropped.get();
   }
 
-  private void loadConfig() {
+  private synchronized void loadConfig(boolean reload) {
     Path file = hooksDir.resolve(HooksConfig.FILE_NAME);
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
       config = null;
+      invalid = false;
       log.info("hooks: no {} in {}, so no hook runs (the file is mandatory, SPEC §9)",
           HooksConfig.FILE_NAME, hooksDir);
       return;
@@ -230,6 +249,7 @@ public final class HookManager implements SendGate, AutoCloseable {
     try {
       HooksConfig read = HooksConfig.read(file);
       config = read;
+      invalid = false;
       List<String> on = new ArrayList<>();
       for (String name : read.hookNames()) {
         if (read.policy(name).map(HookPolicy::enabled).orElse(false)) {
@@ -240,10 +260,25 @@ public final class HookManager implements SendGate, AutoCloseable {
       for (String name : on) {
         executable(name); // says now, once, what is wrong with a configured hook's file
       }
+      if (on.stream().anyMatch(name -> read.policy(name).orElseThrow().networkPolicy()
+          == NetworkPolicy.DENY)) {
+        if (isolation != null && !isolation.available()) {
+          isolation = null; // probe again: what failed may work now
+        }
+        isolation(); // once now, not on the first run (which may be a send waiting for pre-send)
+      }
     } catch (HooksConfigException e) {
+      if (reload && config != null) {
+        log.warn("hooks: {} is invalid, so the hooks read before stay in force until it is"
+            + " fixed and the daemon reloaded: {}", HooksConfig.FILE_NAME, e.getMessage());
+        return;
+      }
       config = null;
-      log.warn("hooks: {} is invalid, so no hook runs until it is fixed and the daemon reloaded:"
-          + " {}", HooksConfig.FILE_NAME, e.getMessage());
+      invalid = true;
+      log.warn("hooks: {} is invalid, so no hook runs until it is fixed and the daemon reloaded"
+          + "{}: {}", HooksConfig.FILE_NAME, Files.exists(hooksDir.resolve(HookTriggers.PRE_SEND))
+              ? "; hooks/pre-send exists, so every send is refused meanwhile" : "",
+          e.getMessage());
     }
   }
 
@@ -270,7 +305,7 @@ public final class HookManager implements SendGate, AutoCloseable {
       return;
     }
     try {
-      pool.execute(() -> run(hook, policy.get(), eventId, trigger, data));
+      pool.execute(new Queued(hook, policy.get(), eventId, trigger, data));
     } catch (RejectedExecutionException e) {
       dropped.incrementAndGet();
       metrics.dropped(hook);
@@ -283,13 +318,47 @@ public final class HookManager implements SendGate, AutoCloseable {
     }
   }
 
+  /** A run waiting for the pool; at shutdown the ones still waiting are audited as dropped. */
+  private final class Queued implements Runnable {
+    final String hook;
+    final HookPolicy policy;
+    final String eventId;
+    final String trigger;
+    final Map<String, @Nullable Object> data;
+
+    Queued(String hook, HookPolicy policy, String eventId, String trigger,
+        Map<String, @Nullable Object> data) {
+      this.hook = hook;
+      this.policy = policy;
+      this.eventId = eventId;
+      this.trigger = trigger;
+      this.data = data;
+    }
+
+    @Override
+    public void run() {
+      HookManager.this.run(hook, policy, eventId, trigger, data);
+    }
+  }
+
   // ------------------------------------------------------------------------------- pre-send
 
   @Override
   public Optional<Problem> admit(SendRequest request) {
     HooksConfig c = config;
-    if (!enabled || closed || c == null) {
+    if (!enabled) {
       return Optional.empty();
+    }
+    if (closed) {
+      return Optional.of(Problem.retryAfter(ErrorCodes.DAEMON_BUSY,
+          "the daemon is stopping; nothing was written", 1));
+    }
+    if (c == null) {
+      // a gate that cannot be read does not open: with hooks/pre-send present it was meant to run
+      return invalid && Files.exists(hooksDir.resolve(HookTriggers.PRE_SEND))
+          ? refuse(HooksConfig.FILE_NAME + " is invalid (see the daemon log) and hooks/pre-send"
+              + " exists, so sends are refused until it is fixed; nothing was written")
+          : Optional.empty();
     }
     Optional<HookPolicy> found = c.policy(HookTriggers.PRE_SEND).filter(HookPolicy::enabled);
     if (found.isEmpty()) {
@@ -302,7 +371,8 @@ public final class HookManager implements SendGate, AutoCloseable {
     }
     boolean slot;
     try {
-      slot = preSendSlots.tryAcquire(policy.timeout().toMillis(), TimeUnit.MILLISECONDS);
+      // briefly: a request waiting here holds one of the 64 in-flight IPC slots
+      slot = preSendSlots.tryAcquire(PRE_SEND_SLOT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       slot = false;
@@ -365,50 +435,56 @@ public final class HookManager implements SendGate, AutoCloseable {
       Map<String, @Nullable Object> data) {
     Optional<Path> executable = executable(hook);
     if (executable.isEmpty()) {
-      return new Run(hook, eventId, trigger, Outcome.NOT_STARTED, -1, Duration.ZERO, null);
+      Run run = new Run(hook, eventId, trigger, Outcome.NOT_STARTED, -1, Duration.ZERO, null);
+      finish(run, policy, List.of(), false, false);
+      return run;
     }
-    List<Scope> scopes = policy.grantsToken()
-        ? HookTriggers.scopesFor(policy.capabilityTokenScope(), data) : List.of();
-    Map<String, @Nullable Object> event = new LinkedHashMap<>();
-    event.put("hook", hook);
-    event.put("event_id", eventId);
-    event.put("event", trigger);
-    event.put("mesh", mesh);
-    event.putAll(data);
-    byte[] stdin = HookPayload.encode(event, policy.redactPayload());
-    boolean isolate = false;
+    List<Scope> scopes = List.of();
+    boolean truncated = false;
     boolean unenforceable = false;
-    NetworkIsolation iso = NetworkIsolation.unavailable("network_policy allow");
-    if (policy.networkPolicy() == NetworkPolicy.DENY) {
-      iso = isolation();
-      isolate = iso.available();
-      unenforceable = !isolate;
-    } else if (policy.networkPolicy() == NetworkPolicy.ALLOWLIST) {
-      unenforceable = true; // a host allowlist needs a firewall the daemon does not have
-      if (said.add("allowlist:" + hook)) {
-        log.warn("hooks: {} has network_policy = \"allowlist\", which this daemon cannot enforce;"
-            + " it runs with the network (counted in cm_daemon_hook_unenforceable_total)", hook);
-      }
-    }
-    if (unenforceable) {
-      metrics.unenforceable(hook);
-    }
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("CLAUDEMESH_MESH", mesh);
-    env.put("CLAUDEMESH_HOOK_NAME", hook);
-    env.put("CLAUDEMESH_EVENT_ID", eventId);
-    env.put("CLAUDEMESH_DAEMON_SOCK", socket.toString());
-    env.put("PATH", PATH);
-    HookTokens.@Nullable Issued token = scopes.isEmpty() ? null
-        : tokens.issue(hook, eventId, scopes);
-    if (token != null) {
-      env.put("CLAUDEMESH_CAPABILITY_TOKEN", token.token());
-    }
-    running.incrementAndGet();
+    HookTokens.@Nullable Issued token = null;
     long start = System.nanoTime();
     Run run;
+    running.incrementAndGet();
     try {
-      HookProcess.Result result = HookProcess.run(executable.get(), hooksDir, env, stdin,
+      scopes = policy.grantsToken()
+          ? HookTriggers.scopesFor(policy.capabilityTokenScope(), data) : List.of();
+      Map<String, @Nullable Object> event = new LinkedHashMap<>();
+      event.put("hook", hook);
+      event.put("event_id", eventId);
+      event.put("event", trigger);
+      event.put("mesh", mesh);
+      event.putAll(data);
+      HookPayload.Encoded stdin = HookPayload.encodeEvent(event, policy.redactPayload());
+      truncated = stdin.truncated();
+      boolean isolate = false;
+      NetworkIsolation iso = NetworkIsolation.unavailable("network_policy allow");
+      if (policy.networkPolicy() == NetworkPolicy.DENY) {
+        iso = isolation();
+        isolate = iso.available();
+        unenforceable = !isolate;
+      } else if (policy.networkPolicy() == NetworkPolicy.ALLOWLIST) {
+        unenforceable = true; // a host allowlist needs a firewall the daemon does not have
+        if (said.add("allowlist:" + hook)) {
+          log.warn("hooks: {} has network_policy = \"allowlist\", which this daemon cannot"
+              + " enforce; it runs with the network (counted in"
+              + " cm_daemon_hook_unenforceable_total)", hook);
+        }
+      }
+      if (unenforceable) {
+        metrics.unenforceable(hook);
+      }
+      Map<String, String> env = new LinkedHashMap<>();
+      env.put("CLAUDEMESH_MESH", mesh);
+      env.put("CLAUDEMESH_HOOK_NAME", hook);
+      env.put("CLAUDEMESH_EVENT_ID", eventId);
+      env.put("CLAUDEMESH_DAEMON_SOCK", socket.toString());
+      env.put("PATH", PATH);
+      if (!scopes.isEmpty()) {
+        token = tokens.issue(hook, eventId, scopes);
+        env.put("CLAUDEMESH_CAPABILITY_TOKEN", token.token());
+      }
+      HookProcess.Result result = HookProcess.run(executable.get(), hooksDir, env, stdin.bytes(),
           new HookProcess.Limits(policy.timeout(), killGrace, policy.outputSizeLimit(),
               policy.killpgOnTimeout()), isolate, iso);
       Outcome outcome = result.timedOut() ? Outcome.TIMED_OUT
@@ -424,13 +500,8 @@ public final class HookManager implements SendGate, AutoCloseable {
         token.close();
       }
     }
-    finish(run, policy, scopes, stdin.length > 0 && isTruncated(stdin), unenforceable);
+    finish(run, policy, scopes, truncated, unenforceable);
     return run;
-  }
-
-  private static boolean isTruncated(byte[] stdin) {
-    return stdin.length >= 16 && new String(stdin, StandardCharsets.UTF_8)
-        .contains("\"" + HookPayload.TRUNCATED + "\":true");
   }
 
   /** The audit line, the metrics and the {@code hook_executed} event of one run. */
@@ -450,8 +521,8 @@ public final class HookManager implements SendGate, AutoCloseable {
     line.put("stdout_bytes", r == null ? 0 : r.stdoutBytes());
     line.put("stderr_bytes", r == null ? 0 : r.stderrBytes());
     line.put("stdin_truncated", truncated);
-    line.put("network", policy.networkPolicy() == NetworkPolicy.ALLOW ? "allowed"
-        : r != null && r.networkIsolated() ? "isolated" : unenforceable ? "unenforced" : "none");
+    line.put("network", r == null ? "not_run" : policy.networkPolicy() == NetworkPolicy.ALLOW
+        ? "allowed" : r.networkIsolated() ? "isolated" : unenforceable ? "unenforced" : "not_run");
     List<String> granted = new ArrayList<>();
     for (Scope s : scopes) {
       granted.add(s.describe());
@@ -508,9 +579,10 @@ public final class HookManager implements SendGate, AutoCloseable {
   }
 
   /**
-   * {@code hooks/<name>} when it may run: a regular executable file that neither group nor others
-   * can write, in a {@code hooks/} directory neither can write. What is wrong is logged once (until
-   * the next reload).
+   * {@code hooks/<name>} when it may run: a regular executable file owned by the owner of {@code
+   * hooks/} (the daemon's user) or root, that neither group nor others can write, in a {@code
+   * hooks/} directory neither can write; a symbolic link is judged by its target. What is wrong
+   * is logged once (until the next reload).
    */
   Optional<Path> executable(String hook) {
     Path file = hooksDir.resolve(hook);
@@ -532,6 +604,11 @@ public final class HookManager implements SendGate, AutoCloseable {
       if (writableByOthers(file)) {
         return refused(hook, "writable", "{} is writable by group or others; it does not run",
             file);
+      }
+      String owner = Files.getOwner(file).getName();
+      if (!owner.equals(Files.getOwner(hooksDir).getName()) && !owner.equals("root")) {
+        return refused(hook, "owner", "{} belongs to {}, not to the daemon's user; it does not"
+            + " run", file, owner);
       }
       return Optional.of(file);
     } catch (IOException | UnsupportedOperationException e) {
@@ -563,7 +640,13 @@ public final class HookManager implements SendGate, AutoCloseable {
     if (s != null) {
       s.close();
     }
-    pool.shutdownNow();
+    for (Runnable never : pool.shutdownNow()) {
+      if (never instanceof Queued) {
+        Queued q = (Queued) never;
+        finish(new Run(q.hook, q.eventId, q.trigger, Outcome.DROPPED, -1, Duration.ZERO, null),
+            q.policy, List.of(), false, false);
+      }
+    }
     try {
       if (!pool.awaitTermination(killGrace.toMillis() + 2000, TimeUnit.MILLISECONDS)) {
         log.warn("hooks: {} run(s) still ending at shutdown", running.get());

@@ -55,6 +55,9 @@ public final class HookPayload {
   /** Added when strings were cut: their JSON paths. */
   public static final String TRUNCATED_FIELDS = "_truncated_fields";
 
+  /** What a value nested deeper than 200 levels becomes (a sender's meta can be that deep). */
+  public static final String TOO_DEEP = "[too deep]";
+
   /** Longest string the fallback keeps, in UTF-8 bytes. */
   static final int FALLBACK_MAX_STRING_BYTES = 1024;
 
@@ -80,33 +83,46 @@ public final class HookPayload {
    * @param redactPaths JSON paths (checked by {@link HooksConfig}) whose values are redacted
    * @return UTF-8 JSON of at most {@link #MAX_BYTES}
    * @throws IllegalArgumentException when a path does not compile, selects the whole event or ends in
-   *     a function (never silently unredacted), or a
-   *     value is of a type that has no JSON form, or the event is nested deeper than 200 levels
+   *     a function (never silently unredacted), or a value is of a type that has no JSON form
    */
   public static byte[] encode(Map<String, @Nullable Object> event, List<String> redactPaths) {
-    Map<String, @Nullable Object> tree = copyMap(event, 0);
+    return encodeEvent(event, redactPaths).bytes();
+  }
+
+  /** The stdin bytes and whether anything was cut from them. */
+  public record Encoded(byte[] bytes, boolean truncated) {}
+
+  /**
+   * {@link #encode}, also telling whether the event was cut: to fit {@link #MAX_BYTES} ({@value
+   * #TRUNCATED} is then in it), or because parts were nested deeper than 200 levels (those became
+   * {@value #TOO_DEEP}).
+   */
+  public static Encoded encodeEvent(Map<String, @Nullable Object> event, List<String> redactPaths) {
+    boolean[] deep = new boolean[1];
+    Map<String, @Nullable Object> tree = copyMap(event, 0, deep);
     redact(tree, redactPaths);
     byte[] json = write(tree);
     if (json.length <= MAX_BYTES) {
-      return json;
+      return new Encoded(json, deep[0]);
     }
-    byte[] shrunk = shrink(copyMap(tree, 0), json.length);
-    return shrunk != null ? shrunk : fallback(tree);
+    byte[] shrunk = shrink(copyMap(tree, 0, deep), json.length);
+    return new Encoded(shrunk != null ? shrunk : fallback(tree), true);
   }
 
   // ---- copy ----
 
-  private static Map<String, @Nullable Object> copyMap(Map<?, ?> map, int depth) {
+  private static Map<String, @Nullable Object> copyMap(Map<?, ?> map, int depth, boolean[] deep) {
     Map<String, @Nullable Object> copy = new LinkedHashMap<>();
     for (Map.Entry<?, ?> e : map.entrySet()) {
-      copy.put(String.valueOf(e.getKey()), copy(e.getValue(), depth + 1));
+      copy.put(String.valueOf(e.getKey()), copy(e.getValue(), depth + 1, deep));
     }
     return copy;
   }
 
-  private static @Nullable Object copy(@Nullable Object value, int depth) {
+  private static @Nullable Object copy(@Nullable Object value, int depth, boolean[] deep) {
     if (depth > MAX_DEPTH) {
-      throw new IllegalArgumentException("event is nested deeper than " + MAX_DEPTH + " levels");
+      deep[0] = true;
+      return TOO_DEEP;
     }
     if (value == null || value instanceof String || value instanceof Boolean) {
       return value;
@@ -125,17 +141,17 @@ public final class HookPayload {
       return ((Enum<?>) value).name();
     }
     if (value instanceof Map) {
-      return copyMap((Map<?, ?>) value, depth);
+      return copyMap((Map<?, ?>) value, depth, deep);
     }
     if (value instanceof Collection) {
       List<@Nullable Object> copy = new ArrayList<>();
       for (Object element : (Collection<?>) value) {
-        copy.add(copy(element, depth + 1));
+        copy.add(copy(element, depth + 1, deep));
       }
       return copy;
     }
     if (value instanceof Object[]) {
-      return copy(Arrays.asList((Object[]) value), depth);
+      return copy(Arrays.asList((Object[]) value), depth, deep);
     }
     throw new IllegalArgumentException("a " + value.getClass().getName() + " in the event has no JSON form");
   }

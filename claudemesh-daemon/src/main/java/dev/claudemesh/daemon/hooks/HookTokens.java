@@ -46,7 +46,7 @@ public final class HookTokens implements Capabilities {
     RANDOM.nextBytes(secret);
     String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
     String digest = digest(token);
-    Grant grant = new Grant(hook + "#" + eventId, List.copyOf(scopes),
+    Grant grant = new Grant(hook, hook + "#" + eventId, List.copyOf(scopes),
         clock.instant().plus(LIFETIME));
     live.put(digest, grant);
     sweep();
@@ -125,11 +125,13 @@ public final class HookTokens implements Capabilities {
   }
 
   private final class Grant implements Capability {
+    private final String hook;
     private final String label;
     private final List<Scope> scopes;
     private final Instant expires;
 
-    Grant(String label, List<Scope> scopes, Instant expires) {
+    Grant(String hook, String label, List<Scope> scopes, Instant expires) {
+      this.hook = hook;
       this.label = label;
       this.scopes = scopes;
       this.expires = expires;
@@ -138,6 +140,12 @@ public final class HookTokens implements Capabilities {
     @Override
     public String label() {
       return label;
+    }
+
+    /** Every run of one hook shares one request budget. */
+    @Override
+    public String rateKey() {
+      return "hook:" + hook;
     }
 
     @Override

@@ -115,8 +115,9 @@ public final class HookTriggers {
 
   /**
    * The scopes a run of a hook gets for {@code event}, from the scope strings of its policy:
-   * {@code reply:event}, {@code dm:send:<sender>}, {@code topic:<topic>:post}, {@code
-   * topic:<name>:post}. A placeholder the event cannot fill (no sender, no topic) grants nothing.
+   * {@code reply:event} (to the topic of a topic message; to the sender of a DM or of a
+   * broadcast), {@code dm:send:<sender>}, {@code topic:<topic>:post}, {@code topic:<name>:post}.
+   * A placeholder the event cannot fill (no sender, no topic) grants nothing.
    */
   public static List<Scope> scopesFor(List<String> configured, Map<String, @Nullable Object> data) {
     List<Scope> scopes = new ArrayList<>();
@@ -124,8 +125,9 @@ public final class HookTriggers {
     @Nullable String topic = string(data, "topic");
     for (String s : configured) {
       if (s.equals("reply:event")) {
-        @Nullable String destination = topic != null ? (topic.equals("*") ? "*" : "#" + topic)
-            : from;
+        // a reply to a broadcast goes to its sender alone: a broadcast answered by broadcasts
+        // would start every other member's hooks again, and theirs would answer in turn
+        @Nullable String destination = topic != null && !topic.equals("*") ? "#" + topic : from;
         Set<String> ids = new LinkedHashSet<>();
         for (String key : List.of("id", "client_message_id", "broker_message_id")) {
           @Nullable String id = string(data, key);

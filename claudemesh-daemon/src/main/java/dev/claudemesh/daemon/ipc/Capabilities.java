@@ -19,8 +19,16 @@ public interface Capabilities {
 
   /** What a capability token may do. */
   interface Capability {
-    /** A short label without the secret, used as the rate-limit key and in logs. */
+    /** A short label without the secret, for logs. */
     String label();
+
+    /**
+     * Whose request rate this capability spends (SPEC §3.2): tokens that share it share one
+     * budget, so short-lived tokens do not each bring a fresh burst (nor a bucket of their own).
+     */
+    default String rateKey() {
+      return label();
+    }
 
     /**
      * Empty when {@code request} is within the scope, else why not (the detail of the 403).

@@ -123,7 +123,7 @@ final class IpcDispatcher {
       }
     } else if (token != null
         && (capability = capabilities.lookup(token).orElse(null)) != null) {
-      caller = "capability:" + capability.label();
+      caller = "capability:" + capability.rateKey();
     } else if (call.transport() == Transport.TCP) {
       if (publicHealthCheck && call.path().equals(Routes.HEALTH)) {
         caller = "public-health";

@@ -50,6 +50,28 @@ class HookPayloadTest {
   // ---- plain encoding ----
 
   @Test
+  void aSendersDeeplyNestedMetaIsCutNotRefused() {
+    Object nested = "bottom";
+    for (int i = 0; i < 300; i++) {
+      nested = List.of(nested);
+    }
+    Map<String, @Nullable Object> event = new LinkedHashMap<>();
+    event.put("hook", "on-dm");
+    event.put("meta", Map.of("deep", nested));
+    HookPayload.Encoded encoded = HookPayload.encodeEvent(event, List.of("$.meta.secret"));
+    String text = new String(encoded.bytes(), StandardCharsets.UTF_8);
+    assertTrue(encoded.truncated());
+    assertTrue(text.contains("\"" + HookPayload.TOO_DEEP + "\""), text.substring(0, 80));
+    assertFalse(text.contains("bottom"));
+    ApiJson.fromJson(text, Map.class); // still one valid JSON object
+
+    Map<String, @Nullable Object> small = new LinkedHashMap<>();
+    small.put("meta", Map.of("_truncated", true));
+    assertFalse(HookPayload.encodeEvent(small, List.of()).truncated(),
+        "a sender's own _truncated member is not the daemon's mark");
+  }
+
+  @Test
   void aSmallEventIsWrittenAsIs() {
     byte[] json = HookPayload.encode(event(), List.of());
     assertEquals("{\"type\":\"dm\",\"id\":1733250000000,\"from\":\"" + "ab".repeat(32) + "\",\"body\":\"hello\","

@@ -106,6 +106,11 @@ class HookTokensTest {
     List<Scope> onTopic = HookTriggers.scopesFor(List.of("reply:event", "topic:<topic>:post"), topic);
     assertEquals(List.of(new Scope.Reply("#news", Set.of("i-1", "m-1", "b-1")),
         new Scope.TopicPost("news")), onTopic);
+    Map<String, Object> broadcast = new java.util.HashMap<>(dm);
+    broadcast.put("topic", "*");
+    assertEquals(List.of(new Scope.Reply(ALICE, Set.of("i-1", "m-1", "b-1"))),
+        HookTriggers.scopesFor(List.of("reply:event", "topic:<topic>:post"), broadcast),
+        "a broadcast is answered to its sender alone, never to everyone");
     assertEquals(List.of(), HookTriggers.scopesFor(List.of("reply:event", "dm:send:<sender>"),
         new java.util.HashMap<>(Map.of("ts", 1L))), "nothing to fill: nothing granted");
   }

@@ -513,6 +513,31 @@ class HooksDaemonTest {
         "a retry of an accepted send is answered by the outbox, not the hook");
   }
 
+  @Test
+  void aPreSendThatCannotBeReadKeepsSendsShutAndAMissingHookIsAuditedNotStarted() throws Exception {
+    hook("pre-send", "cat > /dev/null\nexit 0");
+    hooksToml("[pre-send]\ntimeout_s = 0\n"); // invalid from the start
+    startDaemons();
+    Path socket = DaemonPaths.resolve(env, "bob").socket();
+    String shut = overSocketWithKey(socket, "k-1", "hello");
+    assertTrue(shut.startsWith("403 ") && shut.contains("pre_send_rejected"), shut);
+
+    hooksToml("[pre-send]\n[on-dm]\n"); // valid; on-dm has no file
+    bob.hooks().reload();
+    assertTrue(overSocketWithKey(socket, "k-2", "hello").startsWith("202 "));
+    hooksToml("[pre-send]\nnetwork_policy = \"sometimes\"\n"); // invalid again
+    bob.hooks().reload();
+    assertTrue(overSocketWithKey(socket, "k-3", "hello").startsWith("202 "),
+        "an invalid file on reload keeps the policies read before");
+
+    alice.peer().send(SendRequest.builder(bob.peer().memberPubkey(), "to on-dm")
+        .clientMessageId("m-1").build());
+    await("the missing on-dm was audited", () -> hookRuns().stream()
+        .anyMatch(e -> "on-dm".equals(e.data().get("hook"))));
+    assertTrue(hookRuns().stream().filter(e -> "on-dm".equals(e.data().get("hook")))
+        .allMatch(e -> "not_started".equals(e.data().get("outcome"))));
+  }
+
   private String overSocketWithKey(Path socket, String key, String message) throws IOException {
     return overSocket(socket, "POST", "/v1/send", null,
         "{\"to\":\"" + alicePub() + "\",\"message\":\"" + message + "\"}",
