@@ -1,5 +1,6 @@
 package dev.claudemesh.daemon.hooks;
 
+import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -480,12 +480,13 @@ public final class HookProcess {
 
   /** The first {@code limit} bytes of a stream, and how many it had. */
   private static final class Capture {
-    private final byte[] kept;
-    private int keptLength;
+    private final int limit;
+    /** Grows with what the hook prints, up to {@code limit}: quiet hooks cost nothing. */
+    private final ByteArrayOutputStream kept = new ByteArrayOutputStream(0);
     private long total;
 
     Capture(int limit) {
-      this.kept = new byte[limit];
+      this.limit = limit;
     }
 
     void drain(InputStream in) {
@@ -501,16 +502,15 @@ public final class HookProcess {
     }
 
     private synchronized void append(byte[] chunk, int n) {
-      int room = Math.min(kept.length - keptLength, n);
+      int room = Math.min(limit - kept.size(), n);
       if (room > 0) {
-        System.arraycopy(chunk, 0, kept, keptLength, room);
-        keptLength += room;
+        kept.write(chunk, 0, room);
       }
       total += n;
     }
 
     synchronized byte[] kept() {
-      return Arrays.copyOf(kept, keptLength);
+      return kept.toByteArray();
     }
 
     synchronized long total() {
