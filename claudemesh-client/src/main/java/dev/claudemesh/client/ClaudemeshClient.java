@@ -664,7 +664,9 @@ public final class ClaudemeshClient implements Closeable {
         return Path.of(override).toAbsolutePath();
       }
       String homeText = env.get(ENV_HOME);
+      String shellHome = env.get("HOME"); // ~ as a shell expands it, as the daemon does
       Path home = homeText != null && !homeText.isBlank() ? Path.of(homeText).toAbsolutePath()
+          : shellHome != null && shellHome.startsWith("/") ? Path.of(shellHome, ".claudemesh")
           : Path.of(System.getProperty("user.home"), ".claudemesh");
       Path daemons = home.resolve("daemon");
       if (mesh != null) {

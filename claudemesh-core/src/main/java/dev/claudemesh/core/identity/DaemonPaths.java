@@ -47,12 +47,21 @@ public final class DaemonPaths {
     return new DaemonPaths(parent == null ? absolute : parent, absolute);
   }
 
-  /** {@code $CLAUDEMESH_HOME}, or {@code ~/.claudemesh}. */
+  /**
+   * {@code $CLAUDEMESH_HOME}, or {@code ~/.claudemesh} where {@code ~} is what a shell makes of
+   * it: {@code $HOME} when that is an absolute path, else the account's home directory ({@code
+   * user.home}, which the JVM reads from the account database and which ignores {@code $HOME}).
+   */
   public static Path home(Map<String, String> env) {
     String home = env.get(ENV_HOME);
-    return home != null && !home.isBlank()
-        ? Path.of(home).toAbsolutePath()
-        : Path.of(System.getProperty("user.home"), ".claudemesh");
+    if (home != null && !home.isBlank()) {
+      return Path.of(home).toAbsolutePath();
+    }
+    String shellHome = env.get("HOME");
+    if (shellHome != null && shellHome.startsWith("/")) {
+      return Path.of(shellHome, ".claudemesh");
+    }
+    return Path.of(System.getProperty("user.home"), ".claudemesh");
   }
 
   static void checkSlug(String slug) {

@@ -283,7 +283,9 @@ final class OperatorCommands {
     public Integer call() throws Exception {
       Path home = DaemonPaths.home(context.env()).toAbsolutePath().normalize();
       Path userHome = Path.of(System.getProperty("user.home")).toAbsolutePath().normalize();
-      if (home.getParent() == null || home.equals(userHome)) {
+      String shellHome = context.env().get("HOME");
+      if (home.getParent() == null || home.equals(userHome)
+          || (shellHome != null && home.equals(Path.of(shellHome).toAbsolutePath().normalize()))) {
         throw new CommandFailedException("refusing to delete " + home
             + ": it is not a claudemesh directory");
       }
