@@ -337,7 +337,7 @@ public final class DaemonRuntime implements AutoCloseable {
       }
       ipc.applyLive(next);
       config = next;
-      hooks.reload(); // hooks.toml: logs what it now enables, or why no hook runs
+      hooks.reload().ifPresent(applied::add); // hooks.toml: what it now enables, or why none
       if (!needRestart.isEmpty()) {
         log.warn("config reload: {} changed and keep their running value until a restart",
             needRestart);

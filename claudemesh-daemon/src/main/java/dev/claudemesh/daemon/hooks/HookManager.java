@@ -204,12 +204,16 @@ public final class HookManager implements SendGate, AutoCloseable {
    * Reads {@code hooks.toml} again ({@code daemon reload}); runs already started keep theirs. An
    * invalid file keeps the configuration in force, as a failed reload of {@code config.toml}
    * does; a file that was removed turns hooks off.
+   *
+   * @return what the reload did to the hooks, for {@code claudemesh daemon reload} to show; empty
+   *     when hooks are off or there is no {@code hooks.toml} before or after
    */
-  public void reload() {
-    if (enabled && !closed) {
-      said.clear();
-      loadConfig(true);
+  public Optional<String> reload() {
+    if (!enabled || closed) {
+      return Optional.empty();
     }
+    said.clear();
+    return loadConfig(true);
   }
 
   /** Whether hooks are on for this daemon. */
@@ -237,14 +241,15 @@ public final class HookManager implements SendGate, AutoCloseable {
     return dropped.get();
   }
 
-  private synchronized void loadConfig(boolean reload) {
+  private synchronized Optional<String> loadConfig(boolean reload) {
     Path file = hooksDir.resolve(HooksConfig.FILE_NAME);
     if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+      boolean had = config != null;
       config = null;
       invalid = false;
       log.info("hooks: no {} in {}, so no hook runs (the file is mandatory, SPEC §9)",
           HooksConfig.FILE_NAME, hooksDir);
-      return;
+      return had ? Optional.of(HooksConfig.FILE_NAME + " is gone: no hook runs") : Optional.empty();
     }
     try {
       HooksConfig read = HooksConfig.read(file);
@@ -267,11 +272,14 @@ public final class HookManager implements SendGate, AutoCloseable {
         }
         isolation(); // once now, not on the first run (which may be a send waiting for pre-send)
       }
+      return Optional.of(HooksConfig.FILE_NAME + " (enabled: "
+          + (on.isEmpty() ? "none" : String.join(", ", on)) + ")");
     } catch (HooksConfigException e) {
       if (reload && config != null) {
         log.warn("hooks: {} is invalid, so the hooks read before stay in force until it is"
             + " fixed and the daemon reloaded: {}", HooksConfig.FILE_NAME, e.getMessage());
-        return;
+        return Optional.of(HooksConfig.FILE_NAME + " is invalid, the hooks read before stay"
+            + " (see daemon.log)");
       }
       config = null;
       invalid = true;
@@ -279,6 +287,7 @@ public final class HookManager implements SendGate, AutoCloseable {
           + "{}: {}", HooksConfig.FILE_NAME, Files.exists(hooksDir.resolve(HookTriggers.PRE_SEND))
               ? "; hooks/pre-send exists, so every send is refused meanwhile" : "",
           e.getMessage());
+      return Optional.of(HooksConfig.FILE_NAME + " is invalid, no hook runs (see daemon.log)");
     }
   }
 

@@ -470,7 +470,8 @@ class HooksDaemonTest {
 
     // the control: the same hook runs once the file exists
     hooksToml("[on-message]\n");
-    bob.hooks().reload();
+    assertEquals(java.util.Optional.of("hooks.toml (enabled: on-message)"), bob.hooks().reload(),
+        "what claudemesh daemon reload shows");
     aliceSends(bob.peer().memberPubkey(), "again", "m-2", null);
     await("the hook ran", () -> hookRuns().size() == 1);
     assertEquals(1, outFiles(".json").size());
