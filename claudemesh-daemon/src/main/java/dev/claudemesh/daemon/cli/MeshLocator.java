@@ -32,8 +32,11 @@ final class MeshLocator {
   static DaemonPaths locate(Map<String, String> env, @Nullable String mesh) {
     DaemonPaths paths = directory(env, mesh);
     if (!Files.isRegularFile(paths.meshJson())) {
+      List<String> joined = joined(env);
       throw new MeshNotFoundException("no mesh has been joined in " + paths.dir()
-          + "; run `claudemesh join <broker-url> <invite>` or `claudemesh dev`");
+          + (joined.isEmpty() ? "; run `claudemesh join <broker-url> <invite>` or `claudemesh dev`"
+              : "; --mesh names a daemon directory, and the joined ones are: "
+                  + String.join(", ", joined)));
     }
     return paths;
   }
