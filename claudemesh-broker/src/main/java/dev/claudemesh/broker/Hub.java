@@ -532,7 +532,12 @@ final class Hub {
     }
   }
 
-  private List<PeerInfo> peers(Connection caller) {
+  /**
+   * The live peers of the caller's mesh. Under the hub's lock: {@link #register} sends a hello_ack
+   * before it lists the connection, both under that lock, so a client that has seen its ack and
+   * asks another connection for the peers always finds it listed.
+   */
+  private synchronized List<PeerInfo> peers(Connection caller) {
     String meshId = caller.memberOrThrow().meshId();
     List<PeerInfo> peers = new ArrayList<>();
     for (List<Connection> list : live.values()) {
