@@ -36,7 +36,6 @@ import org.tomlj.Toml;
 import org.tomlj.TomlArray;
 import org.tomlj.TomlParseError;
 import org.tomlj.TomlParseResult;
-import org.tomlj.TomlPosition;
 import org.tomlj.TomlTable;
 
 /**
@@ -124,12 +123,12 @@ final class ConfigReader {
     for (String name : root.keySet()) {
       if (!tables.contains(name)) {
         warn("unknown " + (root.isTable(List.of(name)) ? "table [" + name + "]" : "key " + name) + " ("
-            + at(root.inputPositionOf(List.of(name))) + ") is ignored; known tables: " + tables);
+            + TomlTypes.at(root.inputPositionOf(List.of(name))) + ") is ignored; known tables: " + tables);
         continue;
       }
       Object value = root.get(List.of(name));
       if (!(value instanceof TomlTable)) {
-        throw new ConfigException(file, "[" + name + "]", "[" + name + "] (" + at(root.inputPositionOf(List.of(name)))
+        throw new ConfigException(file, "[" + name + "]", "[" + name + "] (" + TomlTypes.at(root.inputPositionOf(List.of(name)))
             + ") must be a table, got " + TomlTypes.describe(value), null);
       }
       TomlTable table = (TomlTable) value;
@@ -141,7 +140,7 @@ final class ConfigReader {
       }
       for (String key : table.keySet()) {
         if (!known.contains(key)) {
-          warn("unknown key [" + name + "] " + key + " (" + at(table.inputPositionOf(List.of(key)))
+          warn("unknown key [" + name + "] " + key + " (" + TomlTypes.at(table.inputPositionOf(List.of(key)))
               + ") is ignored; known keys of [" + name + "]: " + known);
         }
       }
@@ -497,11 +496,7 @@ final class ConfigReader {
   }
 
   private static String position(@Nullable TomlTable table, ConfigKey key) {
-    return table == null ? "default" : at(table.inputPositionOf(List.of(key.keyName())));
-  }
-
-  private static String at(@Nullable TomlPosition position) {
-    return position == null ? "unknown position" : "line " + position.line() + ", column " + position.column();
+    return table == null ? "default" : TomlTypes.at(table.inputPositionOf(List.of(key.keyName())));
   }
 
   private void warn(String message) {

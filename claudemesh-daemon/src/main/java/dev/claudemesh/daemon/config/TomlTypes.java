@@ -25,14 +25,18 @@ public final class TomlTypes {
       if (i > 0) {
         message.append("; ");
       }
-      TomlPosition at = error.position();
-      message.append(at == null ? "unknown position"
-          : "line " + at.line() + ", column " + at.column()).append(": ").append(error.getMessage());
+      message.append(at(error.position())).append(": ").append(error.getMessage());
     }
     if (errors.size() > MAX_PARSE_ERRORS_SHOWN) {
       message.append("; and ").append(errors.size() - MAX_PARSE_ERRORS_SHOWN).append(" more");
     }
     return message.toString();
+  }
+
+  /** "line 3, column 1", or "unknown position". */
+  public static String at(@Nullable TomlPosition position) {
+    return position == null ? "unknown position"
+        : "line " + position.line() + ", column " + position.column();
   }
 
   /** "a string", "an integer", …, "nothing" for null: what a wrong value was. */

@@ -30,7 +30,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -128,7 +127,6 @@ public final class HookManager implements SendGate, AutoCloseable {
   private final ThreadPoolExecutor pool;
   private final Semaphore preSendSlots = new Semaphore(POOL_SIZE);
   private final AtomicInteger running = new AtomicInteger();
-  private final AtomicLong dropped = new AtomicLong();
   private final Set<String> said = ConcurrentHashMap.newKeySet();
   private volatile @Nullable HooksConfig config;
   /** {@code hooks.toml} exists but could not be used, and no earlier reading is in force. */
@@ -221,11 +219,6 @@ public final class HookManager implements SendGate, AutoCloseable {
     return enabled;
   }
 
-  /** The configuration in force, or empty when there is none (no file, or an invalid one). */
-  public Optional<HooksConfig> config() {
-    return Optional.ofNullable(config);
-  }
-
   /** Runs waiting for a pool thread. */
   public int queued() {
     return pool.getQueue().size();
@@ -234,11 +227,6 @@ public final class HookManager implements SendGate, AutoCloseable {
   /** Runs in progress, {@code pre-send} included. */
   public int running() {
     return running.get();
-  }
-
-  /** Runs dropped because the queue was full. */
-  public long droppedCount() {
-    return dropped.get();
   }
 
   private synchronized Optional<String> loadConfig(boolean reload) {
@@ -298,8 +286,7 @@ public final class HookManager implements SendGate, AutoCloseable {
       return;
     }
     for (String hook : triggers.hooksFor(event)) {
-      Map<String, @Nullable Object> data = new LinkedHashMap<>(event.data());
-      submit(hook, Long.toString(event.id()), event.kind(), data);
+      submit(hook, Long.toString(event.id()), event.kind(), event.data());
     }
   }
 
@@ -316,10 +303,9 @@ public final class HookManager implements SendGate, AutoCloseable {
     try {
       pool.execute(new Queued(hook, policy.get(), eventId, trigger, data));
     } catch (RejectedExecutionException e) {
-      dropped.incrementAndGet();
       metrics.dropped(hook);
       finish(new Run(hook, eventId, trigger, Outcome.DROPPED, -1, Duration.ZERO, null),
-          policy.get(), List.of(), false, false);
+          policy.get(), List.of(), false);
       if (said.add("dropped:" + hook)) {
         log.warn("hooks: {} runs are waiting, so a run of {} was dropped (counted in"
             + " cm_daemon_hook_dropped_total)", QUEUE_LIMIT, hook);
@@ -445,12 +431,11 @@ public final class HookManager implements SendGate, AutoCloseable {
     Optional<Path> executable = executable(hook);
     if (executable.isEmpty()) {
       Run run = new Run(hook, eventId, trigger, Outcome.NOT_STARTED, -1, Duration.ZERO, null);
-      finish(run, policy, List.of(), false, false);
+      finish(run, policy, List.of(), false);
       return run;
     }
     List<Scope> scopes = List.of();
     boolean truncated = false;
-    boolean unenforceable = false;
     HookTokens.@Nullable Issued token = null;
     long start = System.nanoTime();
     Run run;
@@ -467,6 +452,7 @@ public final class HookManager implements SendGate, AutoCloseable {
       HookPayload.Encoded stdin = HookPayload.encodeEvent(event, policy.redactPayload());
       truncated = stdin.truncated();
       boolean isolate = false;
+      boolean unenforceable = false;
       NetworkIsolation iso = NetworkIsolation.unavailable("network_policy allow");
       if (policy.networkPolicy() == NetworkPolicy.DENY) {
         iso = isolation();
@@ -509,13 +495,12 @@ public final class HookManager implements SendGate, AutoCloseable {
         token.close();
       }
     }
-    finish(run, policy, scopes, truncated, unenforceable);
+    finish(run, policy, scopes, truncated);
     return run;
   }
 
   /** The audit line, the metrics and the {@code hook_executed} event of one run. */
-  private void finish(Run run, HookPolicy policy, List<Scope> scopes, boolean truncated,
-      boolean unenforceable) {
+  private void finish(Run run, HookPolicy policy, List<Scope> scopes, boolean truncated) {
     HookProcess.@Nullable Result r = run.result();
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("hook", run.hook());
@@ -531,7 +516,7 @@ public final class HookManager implements SendGate, AutoCloseable {
     line.put("stderr_bytes", r == null ? 0 : r.stderrBytes());
     line.put("stdin_truncated", truncated);
     line.put("network", r == null ? "not_run" : policy.networkPolicy() == NetworkPolicy.ALLOW
-        ? "allowed" : r.networkIsolated() ? "isolated" : unenforceable ? "unenforced" : "not_run");
+        ? "allowed" : r.networkIsolated() ? "isolated" : "unenforced");
     List<String> granted = new ArrayList<>();
     for (Scope s : scopes) {
       granted.add(s.describe());
@@ -653,7 +638,7 @@ public final class HookManager implements SendGate, AutoCloseable {
       if (never instanceof Queued) {
         Queued q = (Queued) never;
         finish(new Run(q.hook, q.eventId, q.trigger, Outcome.DROPPED, -1, Duration.ZERO, null),
-            q.policy, List.of(), false, false);
+            q.policy, List.of(), false);
       }
     }
     try {

@@ -115,7 +115,7 @@ final class HooksConfigReader {
         throw new HooksConfigException(file, "[" + name + "]", unknownTable(name, position), null);
       }
       if (!(value instanceof TomlTable)) {
-        throw new HooksConfigException(file, "[" + name + "]", "[" + name + "] (" + at(position)
+        throw new HooksConfigException(file, "[" + name + "]", "[" + name + "] (" + TomlTypes.at(position)
             + ") must be a table, got " + TomlTypes.describe(value), null);
       }
       if (name.equals(DEFAULTS)) {
@@ -179,7 +179,7 @@ final class HooksConfigReader {
     } else {
       problem = "is not a hook";
     }
-    return "unknown table [" + shown(name) + "] (" + at(position) + "): " + problem + "; valid tables: [" + DEFAULTS
+    return "unknown table [" + shown(name) + "] (" + TomlTypes.at(position) + "): " + problem + "; valid tables: [" + DEFAULTS
         + "], [" + String.join("], [", HooksConfig.FIXED_HOOKS) + "], [" + HooksConfig.TOPIC_HOOK_PREFIX
         + "NAME] (a name with a dot needs quotes: [\"" + HooksConfig.TOPIC_HOOK_PREFIX + "a.b\"])";
   }
@@ -198,7 +198,7 @@ final class HooksConfigReader {
             ? "; a topic name with a dot needs a quoted table name: [\"" + shown(table) + "." + shown(name) + "\"]"
             : "";
         throw new HooksConfigException(file, "[" + table + "] " + name, "unknown key [" + shown(table) + "] "
-            + shown(name) + " (" + at(position) + ")" + hint + "; known keys: " + Key.names(), null);
+            + shown(name) + " (" + TomlTypes.at(position) + ")" + hint + "; known keys: " + Key.names(), null);
       }
       if (value == null) {
         continue;
@@ -555,7 +555,7 @@ final class HooksConfigReader {
       Object element = array.get(i);
       if (!(element instanceof String)) {
         throw new HooksConfigException(file, "[" + table + "] " + key.toml, "[" + shown(table) + "] " + key.toml
-            + " (" + at(position) + ") must be an array of strings, but element " + i + " is " + TomlTypes.describe(element),
+            + " (" + TomlTypes.at(position) + ") must be an array of strings, but element " + i + " is " + TomlTypes.describe(element),
             null);
       }
       result.add((String) element);
@@ -568,12 +568,12 @@ final class HooksConfigReader {
   private HooksConfigException wrongType(String table, Key key, @Nullable TomlPosition position, String expected,
       @Nullable Object value) {
     return new HooksConfigException(file, "[" + table + "] " + key.toml, "[" + shown(table) + "] " + key.toml + " ("
-        + at(position) + ") must be " + expected + ", got " + TomlTypes.describe(value), null);
+        + TomlTypes.at(position) + ") must be " + expected + ", got " + TomlTypes.describe(value), null);
   }
 
   private HooksConfigException problem(String table, Key key, @Nullable TomlPosition position, String problem) {
     return new HooksConfigException(file, "[" + table + "] " + key.toml, "[" + shown(table) + "] " + key.toml + " ("
-        + at(position) + "): " + problem, null);
+        + TomlTypes.at(position) + "): " + problem, null);
   }
 
   /** A rule broken by a merged value: names the hook, and [defaults] when the value came from there. */
@@ -582,16 +582,12 @@ final class HooksConfigReader {
     if (source == null) {
       where = "default";
     } else if (!source.table().equals(table)) {
-      where = "from [" + source.table() + "], " + at(source.position());
+      where = "from [" + source.table() + "], " + TomlTypes.at(source.position());
     } else {
-      where = at(source.position());
+      where = TomlTypes.at(source.position());
     }
     return new HooksConfigException(file, "[" + table + "] " + key.toml, "[" + shown(table) + "] " + key.toml + " ("
         + where + "): " + problem, null);
-  }
-
-  private static String at(@Nullable TomlPosition position) {
-    return position == null ? "unknown position" : "line " + position.line() + ", column " + position.column();
   }
 
   /** A name or value from the file as shown in a message: bounded, control characters replaced. */

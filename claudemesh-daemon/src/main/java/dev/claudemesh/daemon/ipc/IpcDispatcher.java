@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code Origin} (403), CORS preflight (403), bearer token (401: required on TCP; on the socket
  * optional, but a wrong or dead one is refused), requests in flight (429 {@code daemon_busy}),
  * rate per token (429 {@code rate_limited}), route (404, 405), body size (413), the scope of a
- * hook's capability token (403 {@code forbidden_scope}), handler. Nothing here logs a token, a header value or the query.
+ * hook's capability token (403 {@code forbidden_scope}), handler. Nothing here logs a token, a
+ * header value or the query.
  */
 final class IpcDispatcher {
   /** §3.2: the largest request body. */
